@@ -1,0 +1,15 @@
+//! The crawler's one error type.
+
+/// What can go wrong in the crawler's own API (a page that fails to fetch is
+/// not an error: it is counted in the crawl report).
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The configuration (file, `--mirror`, options) is invalid; the message names the key.
+    #[error("invalid configuration: {0}")]
+    Config(String),
+    /// The HTTP client could not be built.
+    #[error("http client: {0}")]
+    Client(String),
+}
+
+pub type Result<T> = std::result::Result<T, Error>;

@@ -1,0 +1,318 @@
+//! The `migrasearch` command: parses arguments, starts logging, and calls
+//! into the library.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand};
+use crawler::{CrawlConfig, Mirror};
+use index::SearchIndex;
+use migrasearch::params::SearchParams;
+use migrasearch::pipeline::{RunSummary, crawl_into};
+use migrasearch::{AppState, app, mirror};
+use tracing_subscriber::EnvFilter;
+
+/// Search engine for Belgian and EU migration and asylum policy publications.
+#[derive(Parser)]
+#[command(version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Crawl the bundled mirror of the sources, index it and serve search.
+    ///
+    /// A second run reuses the index in --data (pass --recrawl to rebuild it).
+    Demo {
+        /// Address to serve search on.
+        #[arg(long, default_value = "127.0.0.1:7700")]
+        addr: SocketAddr,
+        #[command(flatten)]
+        data: DataArgs,
+        /// Crawl the mirror again even when the index has documents.
+        #[arg(long)]
+        recrawl: bool,
+    },
+    /// Crawl the sources (the real sites unless --mirror is given) into the index.
+    Crawl(CrawlArgs),
+    /// Serve the JSON API and the search page over an existing index.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:7700")]
+        addr: SocketAddr,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Search the index from the command line.
+    Search(SearchArgs),
+    /// Serve only the bundled mirror of the sources (for crawling it by hand).
+    Mirror {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:7701")]
+        addr: SocketAddr,
+    },
+}
+
+#[derive(Args)]
+struct DataArgs {
+    /// Directory holding the index.
+    #[arg(long = "data", default_value = "./data", value_name = "DIR")]
+    dir: PathBuf,
+}
+
+#[derive(Args)]
+struct CrawlArgs {
+    #[command(flatten)]
+    data: DataArgs,
+    /// TOML file with [crawl] settings and [[source]] entries (replacing the built-in sources).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Fetch a real origin from another base URL, keeping real URLs in the index:
+    /// `https://emnbelgium.be=http://127.0.0.1:8080`. Repeatable. When given,
+    /// hosts without a mirror are not crawled.
+    #[arg(long, value_name = "ORIGIN=TARGET")]
+    mirror: Vec<String>,
+    /// Least wait between two requests to one host, e.g. `1s`, `250ms`
+    /// (default 1s for real sites, 0 for mirrors; robots.txt Crawl-delay can raise it).
+    #[arg(long, value_name = "DURATION")]
+    delay: Option<String>,
+    /// Crawl only these sources (emn-belgium, fedasil, immigration-office, media4cohesion). Repeatable.
+    #[arg(long, value_name = "ID")]
+    source: Vec<String>,
+    /// Extra start URL (of a configured source). Repeatable.
+    #[arg(long, value_name = "URL")]
+    start: Vec<String>,
+    /// Stop after this many pages per source.
+    #[arg(long, value_name = "N")]
+    max_pages: Option<usize>,
+}
+
+#[derive(Args)]
+struct SearchArgs {
+    /// The query: words (all must match), "phrases", OR, -exclusions. Empty lists everything.
+    #[arg(default_value = "")]
+    query: String,
+    #[command(flatten)]
+    data: DataArgs,
+    /// Only this EMN theme, e.g. "Return & Readmission". Repeatable (OR).
+    #[arg(long)]
+    theme: Vec<String>,
+    /// Only documents naming this organisation, e.g. CGRS. Repeatable (OR).
+    #[arg(long)]
+    organisation: Vec<String>,
+    /// Only this year. Repeatable (OR).
+    #[arg(long)]
+    year: Vec<String>,
+    /// Only this language (fr, nl, en). Repeatable (OR).
+    #[arg(long)]
+    language: Vec<String>,
+    /// Only this source (emn-belgium, fedasil, immigration-office, media4cohesion). Repeatable (OR).
+    #[arg(long)]
+    source: Vec<String>,
+    /// Only this type (news, publication, event, project, press-release, page). Repeatable (OR).
+    #[arg(long = "type")]
+    doc_type: Vec<String>,
+    /// Earliest date, YYYY-MM-DD.
+    #[arg(long)]
+    from: Option<String>,
+    /// Latest date, YYYY-MM-DD.
+    #[arg(long)]
+    to: Option<String>,
+    /// relevance (default) or date (newest first).
+    #[arg(long)]
+    sort: Option<String>,
+    /// Page of results, from 1.
+    #[arg(long)]
+    page: Option<String>,
+    /// Hits per page, 1 to 100.
+    #[arg(long)]
+    per_page: Option<String>,
+    /// Print the JSON the API would return.
+    #[arg(long)]
+    json: bool,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,tantivy=warn,html5ever=error")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match Cli::parse().command {
+        Command::Demo { addr, data, recrawl } => demo(addr, &data.dir, recrawl).await,
+        Command::Crawl(args) => crawl(args).await,
+        Command::Serve { addr, data } => serve(addr, open_existing(&data.dir)?).await,
+        Command::Search(args) => search(args).await,
+        Command::Mirror { addr } => {
+            let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
+            println!("mirror of {} on http://{addr}/<host>/...", mirror::hosts().join(", "));
+            for spec in mirror::mirror_specs(addr) {
+                println!("  --mirror {spec}");
+            }
+            mirror::serve(listener, mirror::RequestLog::default()).await?;
+            Ok(())
+        }
+    }
+}
+
+async fn demo(addr: SocketAddr, data: &Path, recrawl: bool) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let index = open_or_create(data)?;
+    if index.num_docs() == 0 || recrawl {
+        let mirror_addr = mirror::spawn(mirror::RequestLog::default()).await.context("starting the bundled mirror")?;
+        eprintln!("crawling the bundled mirror (served on http://{mirror_addr}) into {}", data.display());
+        let mut config = CrawlConfig::default();
+        config.mirrors = mirror::mirror_specs(mirror_addr)
+            .iter()
+            .map(|spec| Mirror::parse(spec))
+            .collect::<Result<_, _>>()?;
+        config.delay = Duration::ZERO;
+        let summary = crawl_into(config, &index).await?;
+        print_summary(&summary);
+    } else {
+        eprintln!("reusing the index in {} ({} documents; --recrawl to rebuild)", data.display(), index.num_docs());
+    }
+    eprintln!("ready in {:.1} s", started.elapsed().as_secs_f64());
+    serve(addr, index).await
+}
+
+async fn crawl(args: CrawlArgs) -> anyhow::Result<()> {
+    let mut config = match &args.config {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+            CrawlConfig::from_toml(&text).with_context(|| format!("in {}", path.display()))?
+        }
+        None => CrawlConfig::default(),
+    };
+    config.mirrors = args.mirror.iter().map(|spec| Mirror::parse(spec)).collect::<Result<_, _>>()?;
+    match &args.delay {
+        Some(delay) => {
+            config.delay = humantime::parse_duration(delay)
+                .with_context(|| format!("--delay: `{delay}` is not a duration, try 1s or 250ms"))?;
+        }
+        // A local copy needs no protection; robots.txt Crawl-delay still applies.
+        None if !config.mirrors.is_empty() => config.delay = Duration::ZERO,
+        None => {}
+    }
+    if !args.source.is_empty() {
+        let known: Vec<String> = config.sources.iter().map(|s| s.id.clone()).collect();
+        if let Some(unknown) = args.source.iter().find(|id| !known.contains(id)) {
+            bail!("--source: unknown source `{unknown}`; known: {}", known.join(", "));
+        }
+        config.sources.retain(|s| args.source.contains(&s.id));
+    }
+    if let Some(max) = args.max_pages {
+        config.sources.iter_mut().for_each(|s| s.max_pages = max);
+    }
+    for start in &args.start {
+        let url = url::Url::parse(start).with_context(|| format!("--start: `{start}` is not a URL"))?;
+        let source = config
+            .sources
+            .iter_mut()
+            .find(|s| url.host_str().is_some_and(|h| s.hosts.iter().any(|sh| sh == h)))
+            .with_context(|| format!("--start: `{start}` belongs to no configured source"))?;
+        source.start_urls.push(url);
+    }
+    let index = open_or_create(&args.data.dir)?;
+    let summary = crawl_into(config, &index).await?;
+    print_summary(&summary);
+    Ok(())
+}
+
+fn print_summary(summary: &RunSummary) {
+    let report = &summary.report;
+    eprintln!(
+        "crawl done in {:.1} s: {} requests, {} documents indexed, {} listings, {} redirects, {} blocked by robots.txt, {} duplicates; index holds {} documents",
+        report.elapsed.as_secs_f64(),
+        report.fetched,
+        summary.indexed,
+        report.listings,
+        report.redirects,
+        report.robots_blocked,
+        report.duplicates,
+        summary.total_documents,
+    );
+    for (reason, count) in &report.failed {
+        eprintln!("  failed: {count} × {reason}");
+    }
+    for (host, stats) in &report.hosts {
+        eprintln!(
+            "  {host}: {} fetched, {} failed, {} blocked, delay {:?}",
+            stats.fetched, stats.failed, stats.robots_blocked, stats.delay
+        );
+    }
+}
+
+async fn serve(addr: SocketAddr, index: SearchIndex) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
+    let documents = index.num_docs();
+    println!("migrasearch: serving {documents} documents on http://{addr}");
+    axum::serve(listener, app(AppState { index }))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .context("serving")
+}
+
+async fn search(args: SearchArgs) -> anyhow::Result<()> {
+    let params = SearchParams {
+        q: Some(args.query.clone()),
+        theme: args.theme,
+        organisation: args.organisation,
+        year: args.year,
+        language: args.language,
+        source: args.source,
+        doc_type: args.doc_type,
+        from: args.from,
+        to: args.to,
+        sort: args.sort,
+        page: args.page,
+        per_page: args.per_page,
+    };
+    let request = params.validate().map_err(|e| anyhow::anyhow!("--{}", e))?;
+    let index = open_existing(&args.data.dir)?;
+    let results = index.search(&request)?;
+    if args.json {
+        let body = serde_json::json!({
+            "query": request.query, "total": results.total, "page": request.page,
+            "per_page": request.per_page, "hits": results.hits, "facets": results.facets,
+        });
+        println!("{}", serde_json::to_string_pretty(&body)?);
+        return Ok(());
+    }
+    println!("{} results", results.total);
+    for (rank, hit) in results.hits.iter().enumerate() {
+        let date = hit.date.map(|d| d.to_string()).unwrap_or_else(|| "undated".into());
+        println!("\n{}. {}", (request.page - 1) * request.per_page + rank + 1, hit.title);
+        println!("   {} · {} · {} · {}", hit.url, date, hit.source, hit.doc_type);
+        if !hit.themes.is_empty() {
+            println!("   themes: {}", hit.themes.join(", "));
+        }
+        let snippet = hit.snippet.replace("<mark>", "\x1b[1m").replace("</mark>", "\x1b[0m");
+        println!("   {}", html_unescape(&snippet));
+    }
+    Ok(())
+}
+
+/// Snippets are HTML for the web; the terminal wants plain text.
+fn html_unescape(text: &str) -> String {
+    text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&")
+}
+
+fn open_or_create(dir: &Path) -> anyhow::Result<SearchIndex> {
+    SearchIndex::open_or_create(dir).with_context(|| format!("opening the index in {}", dir.display()))
+}
+
+fn open_existing(dir: &Path) -> anyhow::Result<SearchIndex> {
+    if !dir.join("meta.json").exists() {
+        bail!("no index in {}: run `migrasearch crawl` or `migrasearch demo` first", dir.display());
+    }
+    open_or_create(dir)
+}

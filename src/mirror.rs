@@ -1,0 +1,139 @@
+//! The bundled mirror of the sources, embedded in the binary so that
+//! `migrasearch demo` and the tests crawl realistic pages offline.
+//!
+//! `mirror/site/<host>/...` holds the files; a URL maps to a file as
+//! `mirror/README.md` describes: `/` → `index.html`, a path with an
+//! extension → that file, otherwise `<path>.html`, or `<path>__<query>.html`.
+//! The server answers `/<host>/<path>` (one port for all hosts, the form the
+//! demo uses), or `/<path>` with the host taken from the `Host` header.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use include_dir::{Dir, include_dir};
+use tokio::net::TcpListener;
+
+static SITE: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/mirror/site");
+
+/// The hosts the bundled mirror has pages for.
+pub fn hosts() -> Vec<&'static str> {
+    SITE.dirs()
+        .filter_map(|d| d.path().file_name().and_then(|n| n.to_str()))
+        .collect()
+}
+
+/// Every request the mirror answered, as `host/path?query`, for tests that
+/// check what a crawl fetched.
+#[derive(Clone, Default)]
+pub struct RequestLog(Arc<Mutex<Vec<String>>>);
+
+impl RequestLog {
+    pub fn entries(&self) -> Vec<String> {
+        self.0.lock().map(|v| v.clone()).unwrap_or_default()
+    }
+
+    fn push(&self, entry: String) {
+        if let Ok(mut log) = self.0.lock() {
+            log.push(entry);
+        }
+    }
+}
+
+/// A router serving the bundled mirror.
+pub fn router(log: RequestLog) -> Router {
+    Router::new().fallback(serve_file).with_state(log)
+}
+
+/// Serves the mirror on `listener` until the process ends.
+pub async fn serve(listener: TcpListener, log: RequestLog) -> std::io::Result<()> {
+    axum::serve(listener, router(log)).await
+}
+
+/// Binds the mirror on a free loopback port and serves it in the background.
+pub async fn spawn(log: RequestLog) -> std::io::Result<SocketAddr> {
+    let listener = TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    tokio::spawn(async move {
+        if let Err(e) = serve(listener, log).await {
+            tracing::error!(error = %e, "mirror server stopped");
+        }
+    });
+    Ok(addr)
+}
+
+/// `--mirror` arguments that send every mirrored host to the server at `addr`.
+pub fn mirror_specs(addr: SocketAddr) -> Vec<String> {
+    hosts()
+        .into_iter()
+        .map(|host| format!("https://{host}=http://{addr}/{host}"))
+        .collect()
+}
+
+async fn serve_file(State(log): State<RequestLog>, headers: HeaderMap, request: Request) -> Response {
+    let uri = request.uri();
+    let path = uri.path();
+    let query = uri.query();
+    let first = path.trim_start_matches('/').split('/').next().unwrap_or_default();
+    let (host, path) = if SITE.get_dir(first).is_some() {
+        (first.to_owned(), &path[1 + first.len()..])
+    } else {
+        let host = headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .map(|h| h.split(':').next().unwrap_or(h).to_owned())
+            .unwrap_or_default();
+        (host, path)
+    };
+    let path = if path.is_empty() { "/" } else { path };
+    log.push(match query {
+        Some(q) => format!("{host}{path}?{q}"),
+        None => format!("{host}{path}"),
+    });
+    match file_for(&host, path, query) {
+        Some(file) => {
+            let content_type = content_type(file.path().to_str().unwrap_or_default());
+            ([(header::CONTENT_TYPE, content_type)], Body::from(file.contents())).into_response()
+        }
+        None => (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], "<h1>Page not found</h1>")
+            .into_response(),
+    }
+}
+
+fn file_for(host: &str, path: &str, query: Option<&str>) -> Option<&'static include_dir::File<'static>> {
+    let decoded = percent_decode(path)?;
+    let relative = decoded.trim_matches('/');
+    if relative.split('/').any(|segment| segment == "..") {
+        return None;
+    }
+    let last = relative.rsplit('/').next().unwrap_or_default();
+    let name = if relative.is_empty() {
+        "index.html".to_owned()
+    } else if last.contains('.') && query.is_none() {
+        relative.to_owned()
+    } else {
+        match query {
+            Some(q) => format!("{relative}__{q}.html"),
+            None => format!("{relative}.html"),
+        }
+    };
+    SITE.get_file(format!("{host}/{name}"))
+}
+
+fn percent_decode(path: &str) -> Option<String> {
+    percent_encoding::percent_decode_str(path).decode_utf8().ok().map(|s| s.into_owned())
+}
+
+fn content_type(path: &str) -> &'static str {
+    match path.rsplit('.').next() {
+        Some("html") => "text/html; charset=utf-8",
+        Some("pdf") => "application/pdf",
+        Some("txt") => "text/plain; charset=utf-8",
+        Some("xml") => "application/xml",
+        _ => "application/octet-stream",
+    }
+}

@@ -1,0 +1,198 @@
+//! Search parameters as users give them (query string or CLI flags), checked
+//! and turned into an [`index::SearchRequest`]. One place, so the API and
+//! the CLI accept and refuse exactly the same things.
+
+use chrono::NaiveDate;
+use index::{Filters, SearchRequest, Sort};
+
+/// Longest query accepted, in characters.
+pub const MAX_QUERY_CHARS: usize = 1000;
+pub const MAX_PER_PAGE: usize = 100;
+pub const DEFAULT_PER_PAGE: usize = 20;
+/// Deep pages cost as much as all the pages before them.
+pub const MAX_PAGE: usize = 500;
+
+/// A parameter the caller got wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParamError {
+    pub parameter: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for ParamError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.parameter, self.message)
+    }
+}
+
+impl std::error::Error for ParamError {}
+
+fn invalid(parameter: &str, message: impl Into<String>) -> ParamError {
+    ParamError { parameter: parameter.to_owned(), message: message.into() }
+}
+
+/// Raw, unchecked parameters.
+#[derive(Debug, Default, Clone)]
+pub struct SearchParams {
+    pub q: Option<String>,
+    pub theme: Vec<String>,
+    pub organisation: Vec<String>,
+    pub year: Vec<String>,
+    pub language: Vec<String>,
+    pub source: Vec<String>,
+    pub doc_type: Vec<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub sort: Option<String>,
+    pub page: Option<String>,
+    pub per_page: Option<String>,
+}
+
+impl SearchParams {
+    /// Collects parameters from `key=value` pairs; unknown keys are refused
+    /// so that a typo (`thme=Asylum`) is not silently ignored.
+    pub fn from_pairs<I, K, V>(pairs: I) -> Result<SearchParams, ParamError>
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: AsRef<str>,
+        V: Into<String>,
+    {
+        let mut params = SearchParams::default();
+        for (key, value) in pairs {
+            let value: String = value.into();
+            let single = |slot: &mut Option<String>, name: &str| {
+                if slot.is_some() {
+                    return Err(invalid(name, "given more than once"));
+                }
+                *slot = Some(value.clone());
+                Ok(())
+            };
+            match key.as_ref() {
+                "q" => single(&mut params.q, "q")?,
+                "from" => single(&mut params.from, "from")?,
+                "to" => single(&mut params.to, "to")?,
+                "sort" => single(&mut params.sort, "sort")?,
+                "page" => single(&mut params.page, "page")?,
+                "per_page" => single(&mut params.per_page, "per_page")?,
+                "theme" => params.theme.push(value),
+                "organisation" | "organization" => params.organisation.push(value),
+                "year" => params.year.push(value),
+                "language" | "lang" => params.language.push(value),
+                "source" => params.source.push(value),
+                "type" => params.doc_type.push(value),
+                other => {
+                    return Err(invalid(
+                        other,
+                        "unknown parameter; expected q, theme, organisation, year, language, source, type, from, to, sort, page or per_page",
+                    ));
+                }
+            }
+        }
+        Ok(params)
+    }
+
+    /// Checks every parameter and builds the index request.
+    pub fn validate(&self) -> Result<SearchRequest, ParamError> {
+        let query = self.q.clone().unwrap_or_default();
+        let chars = query.chars().count();
+        if chars > MAX_QUERY_CHARS {
+            return Err(invalid("q", format!("{chars} characters; at most {MAX_QUERY_CHARS} allowed")));
+        }
+        let year = self
+            .year
+            .iter()
+            .map(|y| match y.trim().parse::<i32>() {
+                Ok(year) if (1900..=2100).contains(&year) => Ok(year),
+                _ => Err(invalid("year", format!("`{y}` is not a year (e.g. 2020)"))),
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let from = self.from.as_deref().map(|d| parse_day("from", d)).transpose()?;
+        let to = self.to.as_deref().map(|d| parse_day("to", d)).transpose()?;
+        if let (Some(from), Some(to)) = (from, to) {
+            if from > to {
+                return Err(invalid("from", format!("{from} is after to={to}")));
+            }
+        }
+        let sort = match self.sort.as_deref().map(str::trim) {
+            None | Some("") | Some("relevance") => Sort::Relevance,
+            Some("date") => Sort::Date,
+            Some(other) => return Err(invalid("sort", format!("`{other}` is not relevance or date"))),
+        };
+        let page = bounded("page", self.page.as_deref(), 1, 1, MAX_PAGE)?;
+        let per_page = bounded("per_page", self.per_page.as_deref(), DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)?;
+        let clean = |values: &[String]| -> Vec<String> {
+            values.iter().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()).collect()
+        };
+        Ok(SearchRequest {
+            query: query.trim().to_owned(),
+            filters: Filters {
+                theme: clean(&self.theme),
+                organisation: clean(&self.organisation),
+                year,
+                language: clean(&self.language).into_iter().map(|l| l.to_ascii_lowercase()).collect(),
+                source: clean(&self.source),
+                doc_type: clean(&self.doc_type),
+            },
+            from,
+            to,
+            sort,
+            page,
+            per_page,
+        })
+    }
+}
+
+fn parse_day(name: &str, value: &str) -> Result<NaiveDate, ParamError> {
+    NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")
+        .map_err(|_| invalid(name, format!("`{value}` is not a date in the form YYYY-MM-DD")))
+}
+
+fn bounded(name: &str, value: Option<&str>, default: usize, min: usize, max: usize) -> Result<usize, ParamError> {
+    let Some(value) = value else { return Ok(default) };
+    match value.trim().parse::<usize>() {
+        Ok(n) if (min..=max).contains(&n) => Ok(n),
+        _ => Err(invalid(name, format!("`{value}` must be a whole number from {min} to {max}"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(pairs: &[(&str, &str)]) -> Result<SearchRequest, ParamError> {
+        SearchParams::from_pairs(pairs.iter().map(|(k, v)| (*k, v.to_string())))?.validate()
+    }
+
+    fn error_parameter(pairs: &[(&str, &str)]) -> String {
+        check(pairs).unwrap_err().parameter
+    }
+
+    #[test]
+    fn defaults() {
+        let request = check(&[]).unwrap();
+        assert_eq!((request.page, request.per_page), (1, DEFAULT_PER_PAGE));
+        assert!(matches!(request.sort, Sort::Relevance));
+        assert!(request.query.is_empty());
+    }
+
+    #[test]
+    fn repeated_facets_are_kept() {
+        let request = check(&[("theme", "Asylum"), ("theme", "Return & Readmission"), ("year", "2020")]).unwrap();
+        assert_eq!(request.filters.theme, vec!["Asylum", "Return & Readmission"]);
+        assert_eq!(request.filters.year, vec![2020]);
+    }
+
+    #[test]
+    fn bad_values_name_their_parameter() {
+        assert_eq!(error_parameter(&[("per_page", "1000")]), "per_page");
+        assert_eq!(error_parameter(&[("per_page", "0")]), "per_page");
+        assert_eq!(error_parameter(&[("page", "0")]), "page");
+        assert_eq!(error_parameter(&[("year", "abc")]), "year");
+        assert_eq!(error_parameter(&[("from", "2024-13-01")]), "from");
+        assert_eq!(error_parameter(&[("from", "2024-05-01"), ("to", "2024-01-01")]), "from");
+        assert_eq!(error_parameter(&[("sort", "popular")]), "sort");
+        assert_eq!(error_parameter(&[("q", &"a".repeat(10_000))]), "q");
+        assert_eq!(error_parameter(&[("thme", "Asylum")]), "thme");
+        assert_eq!(error_parameter(&[("q", "a"), ("q", "b")]), "q");
+    }
+}
