@@ -70,6 +70,39 @@ struct HostState {
     busy: bool,
 }
 
+/// URLs to fetch, per host, and every URL ever queued in this crawl.
+#[derive(Default)]
+struct Frontier {
+    hosts: BTreeMap<String, HostState>,
+    seen: HashSet<String>,
+}
+
+impl Frontier {
+    /// Queues a URL once per crawl, if a source has it in scope and it can be fetched.
+    fn enqueue(&mut self, config: &CrawlConfig, aliases: &[(String, String)], url: &Url, parent: Option<Arc<Document>>) {
+        let url = canonicalize(url, aliases);
+        let Some(source) = config.sources.iter().position(|s| {
+            url.host_str().is_some_and(|h| s.hosts.iter().any(|sh| sh == h)) && s.in_scope(&url)
+        }) else {
+            return;
+        };
+        if config.fetch_url(&url).is_none() || !self.seen.insert(url.to_string()) {
+            return;
+        }
+        let host = url.host_str().unwrap_or_default().to_owned();
+        self.hosts
+            .entry(host)
+            .or_insert_with(|| HostState {
+                queue: VecDeque::new(),
+                robots: RobotsState::Unknown,
+                next_at: Instant::now(),
+                busy: false,
+            })
+            .queue
+            .push_back(Queued { url, source, parent });
+    }
+}
+
 /// What a finished task brings back to the scheduler.
 enum Outcome {
     Robots { host: String, policy: RobotsPolicy, requests: usize },
@@ -91,46 +124,22 @@ pub async fn crawl(config: CrawlConfig, sink: mpsc::Sender<Document>) -> Result<
     let fetcher = Arc::new(Fetcher::new(&config)?);
     let aliases = config.host_aliases();
     let mut report = CrawlReport::default();
-    let mut hosts: BTreeMap<String, HostState> = BTreeMap::new();
-    let mut seen: HashSet<String> = HashSet::new();
+    let mut frontier = Frontier::default();
     let mut seen_content: HashMap<u64, String> = HashMap::new();
     let mut emitted: HashSet<String> = HashSet::new();
     let mut pages_per_source = vec![0usize; config.sources.len()];
     let mut tasks: JoinSet<Outcome> = JoinSet::new();
 
-    let mut enqueue = |url: &Url, parent: Option<Arc<Document>>, hosts: &mut BTreeMap<String, HostState>| {
-        let url = canonicalize(url, &aliases);
-        let Some(source) = config.sources.iter().position(|s| {
-            url.host_str().is_some_and(|h| s.hosts.iter().any(|sh| sh == h)) && s.in_scope(&url)
-        }) else {
-            return;
-        };
-        if config.fetch_url(&url).is_none() || !seen.insert(url.to_string()) {
-            return;
-        }
-        let host = url.host_str().unwrap_or_default().to_owned();
-        hosts
-            .entry(host)
-            .or_insert_with(|| HostState {
-                queue: VecDeque::new(),
-                robots: RobotsState::Unknown,
-                next_at: Instant::now(),
-                busy: false,
-            })
-            .queue
-            .push_back(Queued { url, source, parent });
-    };
-
     for source in &config.sources {
         for start in &source.start_urls {
-            enqueue(start, None, &mut hosts);
+            frontier.enqueue(&config, &aliases, start, None);
         }
     }
 
     loop {
         let now = Instant::now();
         let mut next_wake: Option<Instant> = None;
-        for (name, host) in hosts.iter_mut() {
+        for (name, host) in frontier.hosts.iter_mut() {
             if host.busy || host.queue.is_empty() {
                 continue;
             }
@@ -189,7 +198,7 @@ pub async fn crawl(config: CrawlConfig, sink: mpsc::Sender<Document>) -> Result<
                         // A task that panicked loses its page, never the crawl.
                         warn!(error = %e, "crawl task failed");
                         *report.failed.entry("internal error".into()).or_default() += 1;
-                        for host in hosts.values_mut() { host.busy = false; }
+                        for host in frontier.hosts.values_mut() { host.busy = false; }
                         continue;
                     }
                     None => continue,
@@ -204,7 +213,7 @@ pub async fn crawl(config: CrawlConfig, sink: mpsc::Sender<Document>) -> Result<
                 if let RobotsPolicy::DisallowAll { reason } = &policy {
                     warn!(host = %name, %reason, "robots.txt unavailable: host skipped");
                 }
-                let Some(host) = hosts.get_mut(&name) else { continue };
+                let Some(host) = frontier.hosts.get_mut(&name) else { continue };
                 let delay = host_delay(&config, &host.queue, &policy);
                 report.hosts.entry(name.clone()).or_default().delay = delay;
                 host.robots = RobotsState::Ready(policy);
@@ -213,7 +222,7 @@ pub async fn crawl(config: CrawlConfig, sink: mpsc::Sender<Document>) -> Result<
             }
             Outcome::Page { item, result } => {
                 let name = item.url.host_str().unwrap_or_default().to_owned();
-                if let Some(host) = hosts.get_mut(&name) {
+                if let Some(host) = frontier.hosts.get_mut(&name) {
                     host.busy = false;
                     host.next_at = Instant::now() + report.hosts.get(&name).map_or(config.delay, |h| h.delay);
                 }
@@ -235,7 +244,7 @@ pub async fn crawl(config: CrawlConfig, sink: mpsc::Sender<Document>) -> Result<
                 match page {
                     Page::Redirect(Some(target)) => {
                         report.redirects += 1;
-                        enqueue(&target, item.parent.clone(), &mut hosts);
+                        frontier.enqueue(&config, &aliases, &target, item.parent.clone());
                     }
                     Page::Redirect(None) => {
                         *report.failed.entry("redirect without location".into()).or_default() += 1;
@@ -254,7 +263,7 @@ pub async fn crawl(config: CrawlConfig, sink: mpsc::Sender<Document>) -> Result<
                         if let Some(canonical) = canonical.map(|c| canonicalize(&c, &aliases)) {
                             // The page's own canonical link wins over the URL that led to it.
                             if canonical.host_str() == item.url.host_str() && source.in_scope(&canonical) {
-                                seen.insert(canonical.to_string());
+                                frontier.seen.insert(canonical.to_string());
                                 document.url = canonical.to_string();
                             }
                         }
@@ -262,7 +271,7 @@ pub async fn crawl(config: CrawlConfig, sink: mpsc::Sender<Document>) -> Result<
                         let parent = Arc::new(document.clone());
                         for link in &links {
                             let file = link.url.path().to_ascii_lowercase().ends_with(".pdf");
-                            enqueue(&link.url, file.then(|| parent.clone()), &mut hosts);
+                            frontier.enqueue(&config, &aliases, &link.url, file.then(|| parent.clone()));
                         }
                         if listing {
                             report.listings += 1;
