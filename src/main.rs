@@ -252,7 +252,8 @@ fn print_summary(summary: &RunSummary) {
 async fn serve(addr: SocketAddr, index: SearchIndex) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
     let documents = index.num_docs();
-    println!("migrasearch: serving {documents} documents on http://{addr}");
+    let bound = listener.local_addr().context("reading the bound address")?;
+    println!("migrasearch: serving {documents} documents on http://{bound}");
     axum::serve(listener, app(AppState { index }))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;

@@ -1,0 +1,389 @@
+//! Text analysis: one analyzer per language plus a language-neutral one.
+//!
+//! Every analyzer has a constant name and all of them are registered by
+//! [`register_analyzers`], so indexing, query building and snippets always
+//! agree on how a field is tokenised. The language chain is
+//! `SimpleTokenizer → RemoveLongFilter → LowerCaser → StopWordFilter →
+//! AsciiFoldingFilter → StemFilter`: stop words are removed before folding
+//! because the lists carry accents (`à`, `où`), and accents are folded before
+//! stemming so that `réfugiés` and `refugies` end up on the same stem.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use rust_stemmers::{Algorithm, Stemmer};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, StopWordFilter,
+    TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer, TokenizerManager,
+};
+
+/// Analyzer for French text.
+pub const ANALYZER_FR: &str = "migrasearch_fr";
+/// Analyzer for Dutch text.
+pub const ANALYZER_NL: &str = "migrasearch_nl";
+/// Analyzer for English text.
+pub const ANALYZER_EN: &str = "migrasearch_en";
+/// Analyzer for German text.
+pub const ANALYZER_DE: &str = "migrasearch_de";
+/// Language-neutral analyzer: lowercase and fold accents, no stop words, no
+/// stemming. Used for text of unknown language, keywords and organisations.
+pub const ANALYZER_SIMPLE: &str = "migrasearch_simple";
+
+/// Tokens longer than this many bytes are dropped (base64 blobs, URLs glued
+/// to text by extraction); no real word in our languages gets near it.
+const MAX_TOKEN_BYTES: usize = 40;
+
+/// The languages that get their own analyzer and fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lang {
+    /// French.
+    Fr,
+    /// Dutch.
+    Nl,
+    /// English.
+    En,
+    /// German.
+    De,
+}
+
+impl Lang {
+    /// All analysed languages, in field order.
+    pub const ALL: [Lang; 4] = [Lang::Fr, Lang::Nl, Lang::En, Lang::De];
+
+    /// Parses a language code leniently: case and region are ignored, so
+    /// `FR`, `fr-BE` and `nl_be` are understood.
+    pub fn from_code(code: &str) -> Option<Lang> {
+        let primary = code
+            .trim()
+            .split(['-', '_'])
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        match primary.as_str() {
+            "fr" => Some(Lang::Fr),
+            "nl" => Some(Lang::Nl),
+            "en" => Some(Lang::En),
+            "de" => Some(Lang::De),
+            _ => None,
+        }
+    }
+
+    /// Two-letter code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Fr => "fr",
+            Lang::Nl => "nl",
+            Lang::En => "en",
+            Lang::De => "de",
+        }
+    }
+
+    /// Position in [`Lang::ALL`], used to index per-language field arrays.
+    pub(crate) fn index(self) -> usize {
+        match self {
+            Lang::Fr => 0,
+            Lang::Nl => 1,
+            Lang::En => 2,
+            Lang::De => 3,
+        }
+    }
+
+    /// Name of this language's registered analyzer.
+    pub fn analyzer_name(self) -> &'static str {
+        match self {
+            Lang::Fr => ANALYZER_FR,
+            Lang::Nl => ANALYZER_NL,
+            Lang::En => ANALYZER_EN,
+            Lang::De => ANALYZER_DE,
+        }
+    }
+
+    fn algorithm(self) -> Algorithm {
+        match self {
+            Lang::Fr => Algorithm::French,
+            Lang::Nl => Algorithm::Dutch,
+            Lang::En => Algorithm::English,
+            Lang::De => Algorithm::German,
+        }
+    }
+
+    /// Stop words, lowercase and unfolded (they are matched before folding).
+    ///
+    /// Kept short on purpose: a word listed here is dropped from the required
+    /// part of every query (see `query.rs`), so only true function words
+    /// belong, never words another language uses for meaning (`war`, `will`).
+    fn stop_words(self) -> &'static [&'static str] {
+        match self {
+            // Elisions (`l'`, `d'`, `qu'`, `jusqu'`...) come out of the
+            // tokenizer as bare letters and must vanish too.
+            Lang::Fr => &[
+                "a", "à", "au", "aux", "avec", "c", "ce", "ces", "cet", "cette", "d", "dans", "de",
+                "des", "du", "elle", "elles", "en", "est", "et", "eux", "il", "ils", "j", "je",
+                "jusqu", "l", "la", "le", "les", "leur", "leurs", "lorsqu", "lui", "m", "ma",
+                "mais", "me", "mes", "moi", "mon", "n", "ne", "nos", "notre", "nous", "on", "ont",
+                "ou", "où", "par", "pas", "pour", "puisqu", "qu", "que", "qui", "quoiqu", "s",
+                "sa", "se", "ses", "son", "sont", "sur", "t", "ta", "te", "tes", "toi", "ton",
+                "tu", "un", "une", "vos", "votre", "vous", "y", "été", "être",
+            ],
+            // `'s` and `'t` (des, het) leave bare letters as well.
+            Lang::Nl => &[
+                "aan", "al", "als", "bij", "dan", "dat", "de", "deze", "die", "dit", "door", "een",
+                "en", "er", "het", "hij", "hun", "ik", "in", "is", "je", "maar", "met", "naar",
+                "niet", "of", "om", "ook", "op", "over", "s", "t", "te", "tot", "u", "uit", "van",
+                "voor", "was", "wat", "we", "werd", "wij", "wordt", "worden", "ze", "zich", "zij",
+                "zijn", "zo",
+            ],
+            // `Belgium's`, `don't`: the tokenizer leaves `s` and `t`.
+            Lang::En => &[
+                "a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "for", "from",
+                "has", "have", "if", "in", "into", "is", "it", "its", "of", "on", "or", "s",
+                "such", "t", "that", "the", "their", "then", "there", "these", "they", "this",
+                "to", "was", "were", "which", "with",
+            ],
+            Lang::De => &[
+                "am", "an", "auch", "auf", "aus", "bei", "das", "dass", "dem", "den", "der", "des",
+                "die", "durch", "ein", "eine", "einem", "einen", "einer", "eines", "er", "es",
+                "für", "ich", "im", "in", "ist", "mit", "nach", "nicht", "oder", "sich", "sie",
+                "sind", "über", "und", "vom", "von", "wir", "zu", "zum", "zur",
+            ],
+        }
+    }
+}
+
+/// Registers every analyzer of this crate under its constant name.
+pub fn register_analyzers(manager: &TokenizerManager) {
+    for lang in Lang::ALL {
+        manager.register(lang.analyzer_name(), language_analyzer(lang));
+    }
+    manager.register(ANALYZER_SIMPLE, simple_analyzer());
+}
+
+/// Builds the analyzer of one language.
+pub fn language_analyzer(lang: Lang) -> TextAnalyzer {
+    let stop_words = lang.stop_words().iter().map(|word| (*word).to_owned());
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(StopWordFilter::remove(stop_words))
+        .filter(AsciiFoldingFilter)
+        .filter(StemFilter::new(lang.algorithm()))
+        .build()
+}
+
+/// Builds the language-neutral analyzer.
+pub fn simple_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+/// Runs `text` through `analyzer`, returning `(position, term)` pairs.
+///
+/// Positions keep the gaps left by removed stop words, so a phrase built
+/// from them lines up with what was indexed.
+pub fn analyze(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(usize, String)> {
+    let mut tokens = Vec::new();
+    let mut stream = analyzer.token_stream(text);
+    while let Some(token) = stream.next() {
+        tokens.push((token.position, token.text.clone()));
+    }
+    tokens
+}
+
+/// A tantivy [`TokenFilter`] that replaces each token by its Snowball stem,
+/// computed by `rust-stemmers` (tantivy's own stemmer feature is off).
+#[derive(Clone)]
+pub struct StemFilter {
+    stemmer: Arc<Stemmer>,
+}
+
+impl StemFilter {
+    /// A filter stemming with the given Snowball algorithm.
+    pub fn new(algorithm: Algorithm) -> StemFilter {
+        StemFilter {
+            stemmer: Arc::new(Stemmer::create(algorithm)),
+        }
+    }
+}
+
+impl TokenFilter for StemFilter {
+    type Tokenizer<T: Tokenizer> = StemFilterWrapper<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> StemFilterWrapper<T> {
+        StemFilterWrapper {
+            stemmer: self.stemmer,
+            inner: tokenizer,
+        }
+    }
+}
+
+/// The tokenizer produced by [`StemFilter`].
+#[derive(Clone)]
+pub struct StemFilterWrapper<T> {
+    stemmer: Arc<Stemmer>,
+    inner: T,
+}
+
+impl<T: Tokenizer> Tokenizer for StemFilterWrapper<T> {
+    type TokenStream<'a> = StemTokenStream<'a, T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        StemTokenStream {
+            stemmer: &self.stemmer,
+            tail: self.inner.token_stream(text),
+        }
+    }
+}
+
+/// The token stream produced by [`StemFilterWrapper`].
+pub struct StemTokenStream<'a, T> {
+    stemmer: &'a Stemmer,
+    tail: T,
+}
+
+impl<T: TokenStream> TokenStream for StemTokenStream<'_, T> {
+    fn advance(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
+        }
+        let token = self.tail.token_mut();
+        // Only allocate when the stemmer changed something.
+        let stem = match self.stemmer.stem(&token.text) {
+            Cow::Owned(stem) => Some(stem),
+            Cow::Borrowed(_) => None,
+        };
+        if let Some(stem) = stem {
+            token.text = stem;
+        }
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn terms(lang: Lang, text: &str) -> Vec<String> {
+        analyze(&mut language_analyzer(lang), text)
+            .into_iter()
+            .map(|(_, term)| term)
+            .collect()
+    }
+
+    fn stem(lang: Lang, word: &str) -> String {
+        let terms = terms(lang, word);
+        assert_eq!(terms.len(), 1, "{word:?} gave {terms:?}");
+        terms.into_iter().next().unwrap_or_default()
+    }
+
+    fn assert_same_stem(lang: Lang, words: &[&str]) {
+        let first = stem(lang, words[0]);
+        for word in &words[1..] {
+            assert_eq!(stem(lang, word), first, "{word} vs {}", words[0]);
+        }
+    }
+
+    #[test]
+    fn french_inflections_share_a_stem() {
+        assert_same_stem(Lang::Fr, &["apatrides", "apatride", "Apatrides"]);
+        assert_same_stem(Lang::Fr, &["réfugiés", "réfugié", "refugies", "Réfugiée"]);
+        assert_same_stem(Lang::Fr, &["demandeurs", "demandeur"]);
+        assert_same_stem(Lang::Fr, &["accueil", "Accueil"]);
+        assert_same_stem(Lang::Fr, &["migratoires", "migratoire"]);
+        assert_same_stem(Lang::Fr, &["étrangers", "étranger", "etrangers"]);
+    }
+
+    #[test]
+    fn dutch_inflections_share_a_stem() {
+        assert_same_stem(Lang::Nl, &["staatlozen", "staatloze"]);
+        assert_same_stem(Lang::Nl, &["gemeenten", "gemeente"]);
+        assert_same_stem(Lang::Nl, &["asielzoekers", "asielzoeker"]);
+        assert_same_stem(Lang::Nl, &["vluchtelingen", "vluchteling"]);
+        assert_eq!(stem(Lang::Nl, "opvangcrisis").len() > 8, true);
+    }
+
+    #[test]
+    fn dutch_stemmer_keeps_the_ge_prefix() {
+        // A stemmer that strips `ge-` would merge `gemeente` with `meen`.
+        let stem = stem(Lang::Nl, "gemeenten");
+        assert!(stem.starts_with("gemeent"), "{stem}");
+    }
+
+    #[test]
+    fn english_inflections_share_a_stem() {
+        assert_same_stem(Lang::En, &["centres", "centre"]);
+        assert_same_stem(Lang::En, &["returns", "return", "returned"]);
+        assert_same_stem(Lang::En, &["statelessness", "stateless"]);
+        assert_same_stem(Lang::En, &["refugees", "refugee"]);
+        assert_eq!(
+            terms(Lang::En, "reception centres"),
+            terms(Lang::En, "Reception Centre")
+        );
+    }
+
+    #[test]
+    fn german_inflections_share_a_stem() {
+        assert_same_stem(Lang::De, &["Flüchtlinge", "Flüchtling", "fluchtlinge"]);
+    }
+
+    #[test]
+    fn french_elisions_and_stop_words_vanish() {
+        assert_eq!(terms(Lang::Fr, "crise de l'accueil"), terms(Lang::Fr, "crise accueil"));
+        assert_eq!(terms(Lang::Fr, "l’accueil d’urgence"), terms(Lang::Fr, "accueil urgence"));
+        assert!(terms(Lang::Fr, "qu'il jusqu'à l' d' n' s' c' m' t' j'").is_empty());
+    }
+
+    #[test]
+    fn stop_word_gaps_are_kept_in_positions() {
+        let positions: Vec<usize> = analyze(&mut language_analyzer(Lang::Fr), "crise de l'accueil")
+            .into_iter()
+            .map(|(position, _)| position)
+            .collect();
+        assert_eq!(positions, vec![0, 3]);
+    }
+
+    #[test]
+    fn simple_analyzer_folds_without_stemming() {
+        let terms: Vec<String> = analyze(&mut simple_analyzer(), "Réfugiés de l'AMIF")
+            .into_iter()
+            .map(|(_, term)| term)
+            .collect();
+        assert_eq!(terms, vec!["refugies", "de", "l", "amif"]);
+    }
+
+    #[test]
+    fn acronyms_survive_every_analyzer() {
+        for lang in Lang::ALL {
+            assert_eq!(terms(lang, "Fedasil AMIF").len(), 2, "{lang:?}");
+        }
+    }
+
+    #[test]
+    fn odd_input_does_not_panic() {
+        let odd = "😀 中文 ÆØÅ ß ﬁ \u{0301}e\u{0301} 𝔘𝔫𝔦 ‮rtl‭ \0 x̷̢ a-b_c 2024-2025 ".repeat(3);
+        for lang in Lang::ALL {
+            let _ = terms(lang, &odd);
+        }
+        let long = "a".repeat(500);
+        assert!(terms(Lang::En, &long).is_empty());
+    }
+
+    #[test]
+    fn language_codes_are_parsed_leniently() {
+        assert_eq!(Lang::from_code("fr"), Some(Lang::Fr));
+        assert_eq!(Lang::from_code(" NL-be "), Some(Lang::Nl));
+        assert_eq!(Lang::from_code("en_GB"), Some(Lang::En));
+        assert_eq!(Lang::from_code("it"), None);
+        assert_eq!(Lang::from_code(""), None);
+    }
+}

@@ -1,0 +1,207 @@
+//! The plain data a caller indexes and gets back, and how a document's text
+//! is routed to the per-language fields.
+//!
+//! Routing lives here, not in the writer, because snippets must cut the very
+//! same text per field that indexing put there.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::analysis::Lang;
+
+/// A document to index. The URL is its key: upserting the same URL again
+/// replaces the earlier version.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Document {
+    /// Canonical URL; the document id is a hash of it (see [`document_id`]).
+    pub url: String,
+    /// Site the document comes from (facet `source`).
+    #[serde(default)]
+    pub source: String,
+    /// Kind of page: news, publication, event, project, press-release, page
+    /// (facet `type`).
+    #[serde(default, rename = "type", alias = "doc_type")]
+    pub doc_type: String,
+    /// Title, indexed under every language of the document.
+    #[serde(default)]
+    pub title: String,
+    /// Paragraphs, each with its detected language.
+    #[serde(default)]
+    pub blocks: Vec<Block>,
+    /// Languages of the document, main one first (facet `language`).
+    #[serde(default)]
+    pub languages: Vec<String>,
+    /// Publication date (facet `year`, date filter and sort).
+    #[serde(default)]
+    pub date: Option<NaiveDate>,
+    /// Canonical EMN theme labels (facet `theme`).
+    #[serde(default)]
+    pub themes: Vec<String>,
+    /// Free keywords, searchable but not a facet.
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// Canonical organisation names (facet `organisation`).
+    #[serde(default)]
+    pub organisations: Vec<String>,
+    /// URL of the page this document was found on (e.g. a PDF's news page).
+    #[serde(default)]
+    pub parent_url: Option<String>,
+}
+
+/// One paragraph of text.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Block {
+    /// Detected language code (`fr`, `nl`, `en`, `de`), if any.
+    #[serde(default)]
+    pub lang: Option<String>,
+    /// The paragraph's text.
+    pub text: String,
+}
+
+/// A document as returned by [`SearchIndex::get`](crate::SearchIndex::get).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct StoredDocument {
+    /// Stable id, see [`document_id`].
+    pub id: String,
+    /// The document as it was indexed.
+    #[serde(flatten)]
+    pub document: Document,
+}
+
+/// The id of the document with this URL: 16 lowercase hex digits of its
+/// xxh3 hash, stable across runs and versions.
+pub fn document_id(url: &str) -> String {
+    format!("{:016x}", xxhash_rust::xxh3::xxh3_64(url.as_bytes()))
+}
+
+/// Where a piece of text is indexed: a language field, or the neutral one.
+pub(crate) type Target = Option<Lang>;
+
+impl Document {
+    /// The analysed languages of the document, in order, without repeats.
+    pub(crate) fn known_languages(&self) -> Vec<Lang> {
+        let mut langs = Vec::new();
+        for lang in self.languages.iter().filter_map(|code| Lang::from_code(code)) {
+            if !langs.contains(&lang) {
+                langs.push(lang);
+            }
+        }
+        langs
+    }
+
+    /// Where each block goes: its own language when it is one we analyse;
+    /// a block without language goes to the document's first language; text
+    /// in another language (or with no language anywhere) goes to the
+    /// neutral field, where at least it is found unstemmed.
+    pub(crate) fn routed_blocks(&self) -> impl Iterator<Item = (Target, &str)> + '_ {
+        let fallback = self.known_languages().first().copied();
+        self.blocks
+            .iter()
+            .filter(|block| !block.text.trim().is_empty())
+            .map(move |block| {
+                let target = match &block.lang {
+                    Some(code) => Lang::from_code(code),
+                    None => fallback,
+                };
+                (target, block.text.as_str())
+            })
+    }
+
+    /// The text routed to one target, blocks joined by blank lines.
+    pub(crate) fn text_for(&self, target: Target) -> String {
+        let mut text = String::new();
+        for (_, block) in self.routed_blocks().filter(|(t, _)| *t == target) {
+            if !text.is_empty() {
+                text.push_str("\n\n");
+            }
+            text.push_str(block);
+        }
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn block(lang: Option<&str>, text: &str) -> Block {
+        Block {
+            lang: lang.map(str::to_owned),
+            text: text.to_owned(),
+        }
+    }
+
+    #[test]
+    fn id_is_sixteen_hex_digits_and_stable() {
+        let id = document_id("https://emnbelgium.be/news/a");
+        assert_eq!(id.len(), 16);
+        assert!(id.chars().all(|c| c.is_ascii_hexdigit()));
+        assert_eq!(id, document_id("https://emnbelgium.be/news/a"));
+        assert_ne!(id, document_id("https://emnbelgium.be/news/b"));
+        assert_eq!(document_id("").len(), 16);
+    }
+
+    #[test]
+    fn blocks_are_routed_by_language_with_fallbacks() {
+        let doc = Document {
+            languages: vec!["it".into(), "NL".into(), "fr".into()],
+            blocks: vec![
+                block(Some("fr"), "un"),
+                block(None, "twee"),
+                block(Some("it"), "tre"),
+                block(Some("fr-BE"), "quatre"),
+                block(None, "   "),
+            ],
+            ..Document::default()
+        };
+        let routed: Vec<_> = doc.routed_blocks().collect();
+        assert_eq!(
+            routed,
+            vec![
+                (Some(Lang::Fr), "un"),
+                (Some(Lang::Nl), "twee"),
+                (None, "tre"),
+                (Some(Lang::Fr), "quatre"),
+            ]
+        );
+        assert_eq!(doc.text_for(Some(Lang::Fr)), "un\n\nquatre");
+        assert_eq!(doc.text_for(Some(Lang::En)), "");
+    }
+
+    #[test]
+    fn unlabelled_blocks_of_a_language_less_document_are_neutral() {
+        let doc = Document {
+            blocks: vec![block(None, "text")],
+            ..Document::default()
+        };
+        assert_eq!(doc.routed_blocks().collect::<Vec<_>>(), vec![(None, "text")]);
+    }
+
+    #[test]
+    fn stored_document_serialises_flat_with_iso_dates() {
+        let stored = StoredDocument {
+            id: "0123456789abcdef".into(),
+            document: Document {
+                url: "https://x".into(),
+                doc_type: "news".into(),
+                date: NaiveDate::from_ymd_opt(2021, 7, 1),
+                ..Document::default()
+            },
+        };
+        let json = serde_json::to_value(&stored).unwrap_or_default();
+        assert_eq!(json["id"], "0123456789abcdef");
+        assert_eq!(json["url"], "https://x");
+        assert_eq!(json["type"], "news");
+        assert_eq!(json["date"], "2021-07-01");
+    }
+
+    #[test]
+    fn document_deserialises_with_missing_optional_fields() {
+        let doc: Document = serde_json::from_str(
+            r#"{"url":"u","source":"s","type":"page","title":"t"}"#,
+        )
+        .unwrap_or_default();
+        assert_eq!(doc.url, "u");
+        assert!(doc.blocks.is_empty());
+    }
+}

@@ -1,0 +1,198 @@
+//! The tantivy schema: field names as constants and resolved field handles.
+//!
+//! Text fields are indexed (with positions, for phrases) but not stored: the
+//! whole [`Document`](crate::Document) is stored once as JSON in [`DOC`], and
+//! hits, `get` and snippets are all served from it.
+
+use tantivy::schema::{
+    FAST, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
+    TextFieldIndexing, TextOptions,
+};
+use tantivy::schema::Facet;
+
+use crate::analysis::{ANALYZER_SIMPLE, Lang};
+
+/// Document id (16 hex digits), exact match.
+pub const ID: &str = "id";
+/// Canonical URL, exact match; the key for upsert and delete.
+pub const URL: &str = "url";
+/// Title fields per language, in [`Lang::ALL`] order.
+pub const TITLES: [&str; 4] = ["title_fr", "title_nl", "title_en", "title_de"];
+/// Title of a document with no analysed language.
+pub const TITLE_ANY: &str = "title_any";
+/// Body fields per language, in [`Lang::ALL`] order.
+pub const BODIES: [&str; 4] = ["body_fr", "body_nl", "body_en", "body_de"];
+/// Body text in no analysed language.
+pub const BODY_ANY: &str = "body_any";
+/// Keywords and organisation names, searched by default.
+pub const META: &str = "meta";
+/// Facet: canonical theme labels.
+pub const THEME: &str = "theme";
+/// Facet: canonical organisation names.
+pub const ORGANISATION: &str = "organisation";
+/// Facet: language codes.
+pub const LANGUAGE: &str = "language";
+/// Facet: source site.
+pub const SOURCE: &str = "source";
+/// Facet: document type.
+pub const TYPE: &str = "type";
+/// Facet: publication year.
+pub const YEAR: &str = "year";
+/// Publication date as days since 0001-01-01 (i64, fast and indexed) for
+/// the date filter and sort; absent when the document has no date.
+pub const DATE: &str = "date";
+/// The whole document as JSON, stored only.
+pub const DOC: &str = "doc";
+
+/// The six facet fields, in the order of [`Facets`](crate::Facets).
+pub(crate) const FACETS: [&str; 6] = [THEME, YEAR, ORGANISATION, LANGUAGE, SOURCE, TYPE];
+
+/// Builds the schema.
+pub fn build_schema() -> Schema {
+    let mut builder = Schema::builder();
+    builder.add_text_field(ID, STRING | STORED);
+    builder.add_text_field(URL, STRING | STORED);
+    for (name, lang) in TITLES.iter().zip(Lang::ALL) {
+        builder.add_text_field(name, text_options(lang.analyzer_name()));
+    }
+    builder.add_text_field(TITLE_ANY, text_options(ANALYZER_SIMPLE));
+    for (name, lang) in BODIES.iter().zip(Lang::ALL) {
+        builder.add_text_field(name, text_options(lang.analyzer_name()));
+    }
+    builder.add_text_field(BODY_ANY, text_options(ANALYZER_SIMPLE));
+    builder.add_text_field(META, text_options(ANALYZER_SIMPLE));
+    for name in FACETS {
+        builder.add_facet_field(name, FacetOptions::default());
+    }
+    builder.add_i64_field(DATE, INDEXED | FAST);
+    builder.add_text_field(DOC, STORED);
+    builder.build()
+}
+
+fn text_options(analyzer: &str) -> TextOptions {
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(analyzer)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    )
+}
+
+/// Field handles, resolved once from the schema.
+#[derive(Debug, Clone)]
+pub(crate) struct Fields {
+    pub id: Field,
+    pub url: Field,
+    pub titles: [Field; 4],
+    pub title_any: Field,
+    pub bodies: [Field; 4],
+    pub body_any: Field,
+    pub meta: Field,
+    /// In [`FACETS`] order.
+    pub facets: [Field; 6],
+    pub date: Field,
+    pub doc: Field,
+}
+
+impl Fields {
+    pub fn new(schema: &Schema) -> tantivy::Result<Fields> {
+        let field = |name: &str| schema.get_field(name);
+        Ok(Fields {
+            id: field(ID)?,
+            url: field(URL)?,
+            titles: [
+                field(TITLES[0])?,
+                field(TITLES[1])?,
+                field(TITLES[2])?,
+                field(TITLES[3])?,
+            ],
+            title_any: field(TITLE_ANY)?,
+            bodies: [
+                field(BODIES[0])?,
+                field(BODIES[1])?,
+                field(BODIES[2])?,
+                field(BODIES[3])?,
+            ],
+            body_any: field(BODY_ANY)?,
+            meta: field(META)?,
+            facets: [
+                field(FACETS[0])?,
+                field(FACETS[1])?,
+                field(FACETS[2])?,
+                field(FACETS[3])?,
+                field(FACETS[4])?,
+                field(FACETS[5])?,
+            ],
+            date: field(DATE)?,
+            doc: field(DOC)?,
+        })
+    }
+
+    pub fn facet(&self, name: &str) -> Option<Field> {
+        FACETS
+            .iter()
+            .position(|facet| *facet == name)
+            .map(|index| self.facets[index])
+    }
+
+    /// The body field of a routing target.
+    pub fn body(&self, target: Option<Lang>) -> Field {
+        match target {
+            Some(lang) => self.bodies[lang.index()],
+            None => self.body_any,
+        }
+    }
+}
+
+/// Cleans a facet value so that the indexed value and a filter value given
+/// by a caller compare equal: trimmed, language codes lowercased, and the
+/// NUL character (tantivy's facet separator) removed. `None` when empty.
+pub(crate) fn facet_value(facet: &str, value: &str) -> Option<String> {
+    let mut clean: String = value.trim().chars().filter(|c| *c != '\0').collect();
+    if facet == LANGUAGE {
+        clean = clean.to_lowercase();
+    }
+    (!clean.is_empty()).then_some(clean)
+}
+
+/// The one-level facet `/value` for a clean value.
+pub(crate) fn facet_of(value: &str) -> Facet {
+    Facet::from_path([value])
+}
+
+/// Days since 0001-01-01, the value of the [`DATE`] field.
+pub(crate) fn date_value(date: chrono::NaiveDate) -> i64 {
+    use chrono::Datelike;
+    i64::from(date.num_days_from_ce())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schema_resolves_every_field() {
+        let schema = build_schema();
+        assert!(Fields::new(&schema).is_ok());
+    }
+
+    #[test]
+    fn facet_values_are_cleaned() {
+        assert_eq!(facet_value(THEME, "  Asylum "), Some("Asylum".into()));
+        assert_eq!(facet_value(LANGUAGE, "FR"), Some("fr".into()));
+        assert_eq!(facet_value(THEME, " \0 "), None);
+        assert_eq!(facet_value(THEME, "a/b"), Some("a/b".into()));
+    }
+
+    #[test]
+    fn slashes_stay_inside_one_facet_level() {
+        let facet = facet_of("Borders/Visa");
+        assert_eq!(facet.to_path(), vec!["Borders/Visa"]);
+    }
+
+    #[test]
+    fn dates_order_like_their_values() {
+        let early = chrono::NaiveDate::from_ymd_opt(2013, 10, 25).map(date_value);
+        let late = chrono::NaiveDate::from_ymd_opt(2024, 4, 18).map(date_value);
+        assert!(early < late);
+    }
+}

@@ -1,0 +1,68 @@
+//! What the crawl of the mirror fetched, and what a recrawl changes.
+
+use std::collections::HashSet;
+
+use crawler::{CrawlConfig, Mirror};
+use index::SearchIndex;
+use migrasearch::{mirror, pipeline};
+
+use crate::common::{fixture, search};
+
+#[test]
+fn robots_disallow_is_obeyed() {
+    let log = fixture().mirror_log.entries();
+    assert!(log.iter().any(|e| e == "emnbelgium.be/robots.txt"), "robots.txt never fetched: {log:?}");
+    // The menu links /search and /user/login; robots.txt disallows both.
+    assert!(!log.iter().any(|e| e.starts_with("emnbelgium.be/search") || e.starts_with("emnbelgium.be/user/")), "{log:?}");
+}
+
+#[test]
+fn no_url_is_fetched_twice_and_traps_are_avoided() {
+    let log = fixture().mirror_log.entries();
+    let mut seen = HashSet::new();
+    for entry in &log {
+        assert!(seen.insert(entry), "fetched twice: {entry}");
+        assert!(!entry.contains("q="), "the ?q= trap was followed: {entry}");
+    }
+    // Out-of-scope hosts are never requested from the mirror either.
+    assert!(log.iter().all(|e| !e.starts_with("ec.europa.eu")));
+}
+
+#[tokio::test]
+async fn the_programme_pdf_is_indexed_with_its_parent() {
+    let body = search("q=%22Talent%20Partnerships%22").await;
+    let hit = body["hits"].as_array().unwrap().iter().find(|h| h["url"].as_str().unwrap().ends_with(".pdf"));
+    let hit = hit.expect("programme PDF not found");
+    assert_eq!(hit["parent_url"], "https://emnbelgium.be/news/emn-belgium-policy-event-2024-discussing-annual-report-2023-migration-asylum-and-considering");
+}
+
+#[tokio::test]
+async fn escaped_html_in_the_press_release_is_stripped() {
+    let body = search("q=Belga&source=media4cohesion").await;
+    let hit = &body["hits"][0];
+    assert_eq!(hit["url"], "https://media4cohesion.belgashare.be/fr/press-releases/14498");
+    assert_eq!(hit["date"], "2025-12-17");
+    assert_eq!(hit["type"], "press-release");
+    let (_, document) = crate::common::get_json(&format!("/api/documents/{}", hit["id"].as_str().unwrap())).await;
+    let text = document.to_string();
+    assert!(!text.contains("<p>") && !text.contains("&lt;p&gt;"), "escaped markup left in {text}");
+}
+
+#[tokio::test]
+async fn a_recrawl_updates_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = SearchIndex::open_or_create(dir.path()).unwrap();
+    let mirror_addr = fixture().mirror_addr;
+    let config = || {
+        let mut config = CrawlConfig::default();
+        config.mirrors = mirror::mirror_specs(mirror_addr).iter().map(|s| Mirror::parse(s).unwrap()).collect();
+        config.delay = std::time::Duration::ZERO;
+        config
+    };
+    let first = pipeline::crawl_into(config(), &index).await.unwrap();
+    assert!(first.indexed >= 25, "{} indexed", first.indexed);
+    let second = pipeline::crawl_into(config(), &index).await.unwrap();
+    assert_eq!(second.indexed, first.indexed);
+    assert_eq!(second.total_documents, first.total_documents);
+    assert_eq!(first.total_documents as usize, first.indexed);
+}
