@@ -455,6 +455,8 @@ Disallow: /filter/tips
 Disallow: /node/add/
 Disallow: /search
 Disallow: /user/
+# Tag listings duplicate the news pages.
+Disallow: /keywords/
 # Paths (no clean URLs)
 Disallow: /index.php/admin/
 Disallow: /index.php/search/

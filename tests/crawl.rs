@@ -12,8 +12,17 @@ use crate::common::{fixture, search};
 fn robots_disallow_is_obeyed() {
     let log = fixture().mirror_log.entries();
     assert!(log.iter().any(|e| e == "emnbelgium.be/robots.txt"), "robots.txt never fetched: {log:?}");
-    // The menu links /search and /user/login; robots.txt disallows both.
+    // Articles link /keywords/<tag> pages, in scope but disallowed by robots.txt.
+    assert!(!log.iter().any(|e| e.starts_with("emnbelgium.be/keywords/")), "{log:?}");
     assert!(!log.iter().any(|e| e.starts_with("emnbelgium.be/search") || e.starts_with("emnbelgium.be/user/")), "{log:?}");
+    let output = &fixture().crawl_output;
+    let blocked: usize = output
+        .split(" blocked by robots.txt")
+        .next()
+        .and_then(|before| before.rsplit(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no robots count in the crawl report:\n{output}"));
+    assert!(blocked >= 5, "only {blocked} URLs blocked:\n{output}");
 }
 
 #[test]
@@ -52,7 +61,8 @@ async fn escaped_html_in_the_press_release_is_stripped() {
 async fn a_recrawl_updates_in_place() {
     let dir = tempfile::tempdir().unwrap();
     let index = SearchIndex::open_or_create(dir.path()).unwrap();
-    let mirror_addr = fixture().mirror_addr;
+    // A mirror of its own, so the shared one's request log stays that of one crawl.
+    let mirror_addr = mirror::spawn(mirror::RequestLog::default()).await.unwrap();
     let config = || {
         let mut config = CrawlConfig::default();
         config.mirrors = mirror::mirror_specs(mirror_addr).iter().map(|s| Mirror::parse(s).unwrap()).collect();

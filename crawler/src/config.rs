@@ -13,8 +13,7 @@ use crate::error::{Error, Result};
 use crate::urls::path_and_query;
 
 /// Identifies the crawler to webmasters, with a URL that explains it.
-pub const DEFAULT_USER_AGENT: &str =
-    "migrasearch/0.1 (+https://github.com/migrasearch/migrasearch; search engine for migration policy publications)";
+pub const DEFAULT_USER_AGENT: &str = "migrasearch/0.1 (+https://github.com/migrasearch/migrasearch; search engine for migration policy publications)";
 
 /// Everything one crawl needs.
 #[derive(Debug, Clone)]
@@ -62,12 +61,11 @@ pub struct Mirror {
 impl Mirror {
     /// Parses `ORIGIN=TARGET` as given to `--mirror`.
     pub fn parse(spec: &str) -> Result<Mirror> {
-        let (origin, target) = spec.split_once('=').ok_or_else(|| {
-            Error::Config(format!("mirror `{spec}`: expected ORIGIN=TARGET"))
-        })?;
+        let (origin, target) = spec
+            .split_once('=')
+            .ok_or_else(|| Error::Config(format!("mirror `{spec}`: expected ORIGIN=TARGET")))?;
         let parse = |s: &str, what: &str| {
-            Url::parse(s.trim())
-                .map_err(|e| Error::Config(format!("mirror `{spec}`: bad {what} URL: {e}")))
+            Url::parse(s.trim()).map_err(|e| Error::Config(format!("mirror `{spec}`: bad {what} URL: {e}")))
         };
         let origin = parse(origin, "origin")?;
         let target = parse(target, "target")?;
@@ -95,9 +93,7 @@ impl CrawlConfig {
     /// The address to request for a real URL: the mirror's when one serves it.
     pub fn fetch_url(&self, real: &Url) -> Option<Url> {
         match self.mirrors.iter().find(|m| m.serves(real)) {
-            Some(mirror) => {
-                Url::parse(&format!("{}{}", mirror.target_prefix(), path_and_query(real))).ok()
-            }
+            Some(mirror) => Url::parse(&format!("{}{}", mirror.target_prefix(), path_and_query(real))).ok(),
             None if self.mirrors.is_empty() => Some(real.clone()),
             // With mirrors configured, a host without one is not fetched at
             // all: a test or demo must never reach the real network.
@@ -136,7 +132,9 @@ impl CrawlConfig {
     /// The source a canonical URL belongs to, if it is in scope of one.
     pub fn source_for(&self, url: &Url) -> Option<&Source> {
         let host = url.host_str()?;
-        self.sources.iter().find(|s| s.hosts.iter().any(|h| h == host) && s.in_scope(url))
+        self.sources
+            .iter()
+            .find(|s| s.hosts.iter().any(|h| h == host) && s.in_scope(url))
     }
 }
 
@@ -226,8 +224,7 @@ impl Default for CrawlConfig {
 impl CrawlConfig {
     /// Parses a TOML config; sources given there replace the built-in ones.
     pub fn from_toml(text: &str) -> Result<CrawlConfig> {
-        let file: ConfigFile =
-            toml::from_str(text).map_err(|e| Error::Config(e.message().to_owned()))?;
+        let file: ConfigFile = toml::from_str(text).map_err(|e| Error::Config(e.message().to_owned()))?;
         let mut config = CrawlConfig::default();
         let section = file.crawl;
         if let Some(agent) = section.user_agent {
@@ -281,7 +278,11 @@ impl SourceSection {
             exclude: regexes("exclude", &self.exclude)?,
             listing: regexes("listing", &self.listing)?,
             excluded_hosts: self.excluded_hosts.clone(),
-            delay: self.delay.as_deref().map(|d| parse_duration(&key("delay"), d)).transpose()?,
+            delay: self
+                .delay
+                .as_deref()
+                .map(|d| parse_duration(&key("delay"), d))
+                .transpose()?,
             max_pages: self.max_pages.unwrap_or(DEFAULT_MAX_PAGES),
             hosts: self.hosts,
             id: self.id,
@@ -325,7 +326,9 @@ pub fn default_sources() -> Vec<Source> {
             listing: regexes(&[
                 r"^/(?:nl|fr|en)?/?$",
                 r"[?&]page=\d+",
-                &format!(r"^{lang}/(?:news|nieuws|actualites|all-publications|publications|publicaties|events|evenementen)/?$"),
+                &format!(
+                    r"^{lang}/(?:news|nieuws|actualites|all-publications|publications|publicaties|events|evenementen)/?$"
+                ),
                 &format!(r"^{lang}/(?:news-type|publication-type|keywords|trefwoorden|main-theme|theme)/"),
             ]),
             excluded_hosts: vec!["dev.infinity-dt.com".into(), "*.infinity-dt.com".into()],
@@ -407,7 +410,10 @@ mod tests {
     fn default_patterns_all_compile() {
         // `regexes` drops a pattern that fails to compile; count them back.
         let sources = default_sources();
-        let counts: Vec<usize> = sources.iter().map(|s| s.allow.len() + s.exclude.len() + s.listing.len()).collect();
+        let counts: Vec<usize> = sources
+            .iter()
+            .map(|s| s.allow.len() + s.exclude.len() + s.listing.len())
+            .collect();
         assert_eq!(counts, vec![6, 7, 5, 2]);
         assert!(sources.iter().all(|s| s.start_urls.len() >= 3));
     }
@@ -421,23 +427,44 @@ mod tests {
         assert!(!source.is_listing(&news));
         assert!(source.is_listing(&url("https://emnbelgium.be/news?page=2")));
         assert!(source.is_listing(&url("https://emnbelgium.be/keywords/video")));
-        assert!(config.source_for(&url("https://emnbelgium.be/user/login")).is_none());
-        assert!(config.source_for(&url("https://emnbelgium.be/search?keys=x")).is_none());
-        assert!(config.source_for(&url("https://dev.infinity-dt.com/news/x")).is_none());
-        assert!(config.source_for(&url("https://ec.europa.eu/home-affairs")).is_none());
+        assert!(
+            config
+                .source_for(&url("https://emnbelgium.be/user/login"))
+                .is_none()
+        );
+        assert!(
+            config
+                .source_for(&url("https://emnbelgium.be/search?keys=x"))
+                .is_none()
+        );
+        assert!(
+            config
+                .source_for(&url("https://dev.infinity-dt.com/news/x"))
+                .is_none()
+        );
+        assert!(
+            config
+                .source_for(&url("https://ec.europa.eu/home-affairs"))
+                .is_none()
+        );
     }
 
     #[test]
     fn fedasil_scope_is_narrow() {
         let config = CrawlConfig::default();
-        assert!(config.source_for(&url("https://fedasil.be/fr/international/fonds-europeens")).is_some());
+        assert!(
+            config
+                .source_for(&url("https://fedasil.be/fr/international/fonds-europeens"))
+                .is_some()
+        );
         assert!(config.source_for(&url("https://fedasil.be/fr/contact")).is_none());
     }
 
     #[test]
     fn mirror_maps_both_ways() {
         let mut config = CrawlConfig::default();
-        config.mirrors = vec![Mirror::parse("https://emnbelgium.be=http://127.0.0.1:9000/emnbelgium.be").unwrap()];
+        config.mirrors =
+            vec![Mirror::parse("https://emnbelgium.be=http://127.0.0.1:9000/emnbelgium.be").unwrap()];
         let real = url("https://emnbelgium.be/news?page=1");
         let fetch = config.fetch_url(&real).unwrap();
         assert_eq!(fetch.as_str(), "http://127.0.0.1:9000/emnbelgium.be/news?page=1");
@@ -451,7 +478,10 @@ mod tests {
         config.mirrors = vec![Mirror::parse("https://fedasil.be=http://127.0.0.1:9001").unwrap()];
         let real = url("https://fedasil.be/fr/international/fonds-europeens");
         let fetch = config.fetch_url(&real).unwrap();
-        assert_eq!(fetch.as_str(), "http://127.0.0.1:9001/fr/international/fonds-europeens");
+        assert_eq!(
+            fetch.as_str(),
+            "http://127.0.0.1:9001/fr/international/fonds-europeens"
+        );
         assert_eq!(config.real_url(&fetch), real);
     }
 
@@ -463,9 +493,13 @@ mod tests {
 
     #[test]
     fn toml_rejects_unknown_keys_and_bad_values() {
-        let err = CrawlConfig::from_toml("[crawl]\ndelai = \"1s\"\n").unwrap_err().to_string();
+        let err = CrawlConfig::from_toml("[crawl]\ndelai = \"1s\"\n")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("delai"), "{err}");
-        let err = CrawlConfig::from_toml("[crawl]\ndelay = \"soon\"\n").unwrap_err().to_string();
+        let err = CrawlConfig::from_toml("[crawl]\ndelay = \"soon\"\n")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("crawl.delay"), "{err}");
         let config = CrawlConfig::from_toml(
             "[crawl]\ndelay = \"250ms\"\n[[source]]\nid = \"x\"\nhosts = [\"example.org\"]\nstart_urls = [\"https://example.org/\"]\n",

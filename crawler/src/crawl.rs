@@ -79,7 +79,13 @@ struct Frontier {
 
 impl Frontier {
     /// Queues a URL once per crawl, if a source has it in scope and it can be fetched.
-    fn enqueue(&mut self, config: &CrawlConfig, aliases: &[(String, String)], url: &Url, parent: Option<Arc<Document>>) {
+    fn enqueue(
+        &mut self,
+        config: &CrawlConfig,
+        aliases: &[(String, String)],
+        url: &Url,
+        parent: Option<Arc<Document>>,
+    ) {
         let url = canonicalize(url, aliases);
         let Some(source) = config.sources.iter().position(|s| {
             url.host_str().is_some_and(|h| s.hosts.iter().any(|sh| sh == h)) && s.in_scope(&url)
@@ -105,8 +111,15 @@ impl Frontier {
 
 /// What a finished task brings back to the scheduler.
 enum Outcome {
-    Robots { host: String, policy: RobotsPolicy, requests: usize },
-    Page { item: Queued, result: std::result::Result<Page, FetchError> },
+    Robots {
+        host: String,
+        policy: RobotsPolicy,
+        requests: usize,
+    },
+    Page {
+        item: Queued,
+        result: std::result::Result<Page, FetchError>,
+    },
 }
 
 enum Page {
@@ -208,12 +221,18 @@ pub async fn crawl(config: CrawlConfig, sink: mpsc::Sender<Document>) -> Result<
         };
 
         match outcome {
-            Outcome::Robots { host: name, policy, requests } => {
+            Outcome::Robots {
+                host: name,
+                policy,
+                requests,
+            } => {
                 report.fetched += requests;
                 if let RobotsPolicy::DisallowAll { reason } = &policy {
                     warn!(host = %name, %reason, "robots.txt unavailable: host skipped");
                 }
-                let Some(host) = frontier.hosts.get_mut(&name) else { continue };
+                let Some(host) = frontier.hosts.get_mut(&name) else {
+                    continue;
+                };
                 let delay = host_delay(&config, &host.queue, &policy);
                 report.hosts.entry(name.clone()).or_default().delay = delay;
                 host.robots = RobotsState::Ready(policy);
@@ -247,10 +266,13 @@ pub async fn crawl(config: CrawlConfig, sink: mpsc::Sender<Document>) -> Result<
                         frontier.enqueue(&config, &aliases, &target, item.parent.clone());
                     }
                     Page::Redirect(None) => {
-                        *report.failed.entry("redirect without location".into()).or_default() += 1;
+                        *report
+                            .failed
+                            .entry("redirect without location".into())
+                            .or_default() += 1;
                     }
                     Page::HttpError(status) => {
-                        info!(url = %item.url, status, "http error");
+                        debug!(url = %item.url, status, "http error");
                         report.hosts.entry(name).or_default().failed += 1;
                         *report.failed.entry(format!("http {status}")).or_default() += 1;
                     }
@@ -259,7 +281,12 @@ pub async fn crawl(config: CrawlConfig, sink: mpsc::Sender<Document>) -> Result<
                         *report.failed.entry(reason).or_default() += 1;
                     }
                     Page::Html(page) => {
-                        let HtmlPage { mut document, links, canonical, .. } = *page;
+                        let HtmlPage {
+                            mut document,
+                            links,
+                            canonical,
+                            ..
+                        } = *page;
                         if let Some(canonical) = canonical.map(|c| canonicalize(&c, &aliases)) {
                             // The page's own canonical link wins over the URL that led to it.
                             if canonical.host_str() == item.url.host_str() && source.in_scope(&canonical) {
@@ -277,7 +304,10 @@ pub async fn crawl(config: CrawlConfig, sink: mpsc::Sender<Document>) -> Result<
                             report.listings += 1;
                             continue;
                         }
-                        if emit(document, &mut emitted, &mut seen_content, &mut report, &sink).await.is_err() {
+                        if emit(document, &mut emitted, &mut seen_content, &mut report, &sink)
+                            .await
+                            .is_err()
+                        {
                             break;
                         }
                     }
@@ -286,7 +316,10 @@ pub async fn crawl(config: CrawlConfig, sink: mpsc::Sender<Document>) -> Result<
                         if let Some(parent) = &item.parent {
                             inherit_from_parent(&mut document, parent);
                         }
-                        if emit(document, &mut emitted, &mut seen_content, &mut report, &sink).await.is_err() {
+                        if emit(document, &mut emitted, &mut seen_content, &mut report, &sink)
+                            .await
+                            .is_err()
+                        {
                             break;
                         }
                     }
@@ -334,7 +367,7 @@ async fn emit(
     }
     seen_content.insert(hash, document.url.clone());
     report.documents += 1;
-    info!(url = %document.url, title = %document.title, "document");
+    debug!(url = %document.url, title = %document.title, "document");
     // The receiver only goes away when the indexer failed: stop crawling.
     sink.send(document).await.map_err(|_| ())
 }
@@ -350,7 +383,13 @@ fn host_delay(config: &CrawlConfig, queue: &VecDeque<Queued>, policy: &RobotsPol
 async fn fetch_robots(config: &CrawlConfig, fetcher: &Fetcher, host: String, url: Option<Url>) -> Outcome {
     let mut url = match url {
         Some(url) => url,
-        None => return Outcome::Robots { host, policy: RobotsPolicy::AllowAll, requests: 0 },
+        None => {
+            return Outcome::Robots {
+                host,
+                policy: RobotsPolicy::AllowAll,
+                requests: 0,
+            };
+        }
     };
     let mut requests = 0;
     for _ in 0..=MAX_ROBOTS_REDIRECTS {
@@ -366,12 +405,24 @@ async fn fetch_robots(config: &CrawlConfig, fetcher: &Fetcher, host: String, url
             },
             Ok(answer) => RobotsPolicy::from_response(answer.status, &answer.body, &config.user_agent),
         };
-        return Outcome::Robots { host, policy, requests };
+        return Outcome::Robots {
+            host,
+            policy,
+            requests,
+        };
     }
-    Outcome::Robots { host, policy: RobotsPolicy::unreachable("robots.txt: too many redirects"), requests }
+    Outcome::Robots {
+        host,
+        policy: RobotsPolicy::unreachable("robots.txt: too many redirects"),
+        requests,
+    }
 }
 
-async fn fetch_page(config: &CrawlConfig, fetcher: &Fetcher, item: &Queued) -> std::result::Result<Page, FetchError> {
+async fn fetch_page(
+    config: &CrawlConfig,
+    fetcher: &Fetcher,
+    item: &Queued,
+) -> std::result::Result<Page, FetchError> {
     let answer = fetcher.get(config, &item.url).await?;
     if (300..400).contains(&answer.status) {
         return Ok(Page::Redirect(answer.location));
@@ -395,7 +446,10 @@ async fn fetch_page(config: &CrawlConfig, fetcher: &Fetcher, item: &Queued) -> s
             };
         }
         if !(content_type.is_empty() || content_type.contains("html") || content_type.contains("xml")) {
-            return Page::Unusable(format!("unsupported type {}", content_type.split(';').next().unwrap_or("")));
+            return Page::Unusable(format!(
+                "unsupported type {}",
+                content_type.split(';').next().unwrap_or("")
+            ));
         }
         if answer.body.iter().take(1024).filter(|b| **b == 0).count() > 8 {
             return Page::Unusable("binary body labelled as html".into());

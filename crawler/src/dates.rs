@@ -161,11 +161,17 @@ fn date_of(caps: &Captures<'_>) -> Option<(NaiveDate, Range<usize>)> {
         (d?, whole)
     } else if let Some(whole) = caps.name("dmy") {
         let month = month_number(caps.name("dm")?.as_str())?;
-        (NaiveDate::from_ymd_opt(year(caps, "dy")?, month, num(caps, "dd")?)?, whole)
+        (
+            NaiveDate::from_ymd_opt(year(caps, "dy")?, month, num(caps, "dd")?)?,
+            whole,
+        )
     } else {
         let whole = caps.name("mdy")?;
         let month = month_number(caps.name("mm")?.as_str())?;
-        (NaiveDate::from_ymd_opt(year(caps, "my")?, month, num(caps, "md")?)?, whole)
+        (
+            NaiveDate::from_ymd_opt(year(caps, "my")?, month, num(caps, "md")?)?,
+            whole,
+        )
     };
     Some((date, whole.range()))
 }

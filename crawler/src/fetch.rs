@@ -48,7 +48,11 @@ impl Fetcher {
             .connect_timeout(config.timeout.min(Duration::from_secs(10)))
             .build()
             .map_err(|e| Error::Client(e.to_string()))?;
-        Ok(Fetcher { client, max_bytes: config.max_page_bytes, timeout: config.timeout })
+        Ok(Fetcher {
+            client,
+            max_bytes: config.max_page_bytes,
+            timeout: config.timeout,
+        })
     }
 
     /// GETs a real URL (through its mirror when one is configured).
@@ -82,7 +86,10 @@ impl Fetcher {
         let location = header_str(&response, LOCATION)
             .and_then(|loc| target.join(&loc).ok())
             .map(|fetched| config.real_url(&fetched));
-        if response.content_length().is_some_and(|len| len > self.max_bytes as u64) {
+        if response
+            .content_length()
+            .is_some_and(|len| len > self.max_bytes as u64)
+        {
             return Err(FetchError::TooLarge(self.max_bytes));
         }
         let mut body = Vec::new();
@@ -92,7 +99,12 @@ impl Fetcher {
             }
             body.extend_from_slice(&chunk);
         }
-        Ok(Fetched { status, content_type, location, body })
+        Ok(Fetched {
+            status,
+            content_type,
+            location,
+            body,
+        })
     }
 }
 
@@ -119,7 +131,10 @@ fn network_error(e: reqwest::Error) -> FetchError {
 /// then UTF-8 if valid, else windows-1252 (what mislabelled Western pages are).
 pub fn decode_html(body: &[u8], content_type: Option<&str>) -> String {
     if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(body) {
-        return encoding.decode_without_bom_handling(&body[bom_len..]).0.into_owned();
+        return encoding
+            .decode_without_bom_handling(&body[bom_len..])
+            .0
+            .into_owned();
     }
     let declared = content_type
         .and_then(charset_param)
@@ -130,14 +145,19 @@ pub fn decode_html(body: &[u8], content_type: Option<&str>) -> String {
     }
     match std::str::from_utf8(body) {
         Ok(text) => text.to_owned(),
-        Err(_) => encoding_rs::WINDOWS_1252.decode_without_bom_handling(body).0.into_owned(),
+        Err(_) => encoding_rs::WINDOWS_1252
+            .decode_without_bom_handling(body)
+            .0
+            .into_owned(),
     }
 }
 
 fn charset_param(content_type: &str) -> Option<String> {
     content_type.split(';').skip(1).find_map(|param| {
         let (name, value) = param.split_once('=')?;
-        name.trim().eq_ignore_ascii_case("charset").then(|| value.trim().trim_matches('"').to_owned())
+        name.trim()
+            .eq_ignore_ascii_case("charset")
+            .then(|| value.trim().trim_matches('"').to_owned())
     })
 }
 
@@ -159,7 +179,10 @@ mod tests {
     #[test]
     fn http_charset_wins_over_guessing() {
         let body = b"<p>r\xe9fugi\xe9s</p>";
-        assert_eq!(decode_html(body, Some("text/html; charset=ISO-8859-1")), "<p>réfugiés</p>");
+        assert_eq!(
+            decode_html(body, Some("text/html; charset=ISO-8859-1")),
+            "<p>réfugiés</p>"
+        );
     }
 
     #[test]
@@ -175,6 +198,12 @@ mod tests {
 
     #[test]
     fn bom_wins() {
-        assert_eq!(decode_html(b"\xef\xbb\xbfd\xc3\xa9j\xc3\xa0", Some("text/html; charset=latin1")), "déjà");
+        assert_eq!(
+            decode_html(
+                b"\xef\xbb\xbfd\xc3\xa9j\xc3\xa0",
+                Some("text/html; charset=latin1")
+            ),
+            "déjà"
+        );
     }
 }

@@ -80,7 +80,7 @@ fn function_word_vote(text: &str) -> Option<(&'static str, usize, usize)> {
         .iter()
         .map(|(lang, list)| (*lang, words.iter().filter(|w| list.contains(&w.as_str())).count()))
         .collect();
-    scores.sort_by(|a, b| b.1.cmp(&a.1));
+    scores.sort_by_key(|s| std::cmp::Reverse(s.1));
     let (best, count) = *scores.first()?;
     let second = scores.get(1).map_or(0, |s| s.1);
     Some((best, count, second))
@@ -162,7 +162,10 @@ mod tests {
     use super::*;
 
     fn block(text: &str) -> TextBlock {
-        TextBlock { lang: None, text: text.to_string() }
+        TextBlock {
+            lang: None,
+            text: text.to_string(),
+        }
     }
 
     const FR: &str = "L'année 2023 a été une nouvelle fois marquée par la saturation du réseau d'accueil – depuis 2021, des demandeurs d'asile se retrouvent en dehors du réseau d'accueil, par manque de places.";
@@ -174,9 +177,15 @@ mod tests {
         assert_eq!(detect(FR), Some("fr"));
         assert_eq!(detect(NL), Some("nl"));
         assert_eq!(detect(EN), Some("en"));
-        assert_eq!(detect("Un nouveau droit de séjour pour les apatrides"), Some("fr"));
+        assert_eq!(
+            detect("Un nouveau droit de séjour pour les apatrides"),
+            Some("fr")
+        );
         assert_eq!(detect("Een nieuw verblijfsrecht voor staatlozen"), Some("nl"));
-        assert_eq!(detect("Labour migration: critical reflection on emerging trends"), Some("en"));
+        assert_eq!(
+            detect("Labour migration: critical reflection on emerging trends"),
+            Some("en")
+        );
         assert_eq!(detect("We look forward to your participation !"), Some("en"));
         assert_eq!(detect("Uitdagingen en projecten binnen het CGVS"), Some("nl"));
         assert_eq!(detect("Défis et projets en cours au CGRA"), Some("fr"));
@@ -205,7 +214,17 @@ mod tests {
         assert!(detect("Session bilingue").is_none());
         assign_languages(&mut blocks, Some("en"));
         let langs: Vec<_> = blocks.iter().map(|b| b.lang.as_deref()).collect();
-        assert_eq!(langs, [Some("fr"), Some("fr"), Some("fr"), Some("nl"), Some("nl"), Some("en")]);
+        assert_eq!(
+            langs,
+            [
+                Some("fr"),
+                Some("fr"),
+                Some("fr"),
+                Some("nl"),
+                Some("nl"),
+                Some("en")
+            ]
+        );
     }
 
     #[test]
@@ -219,7 +238,10 @@ mod tests {
 
     #[test]
     fn share_keeps_real_languages_most_used_first() {
-        let tagged = |text: &str, lang: &str| TextBlock { lang: Some(lang.into()), text: text.into() };
+        let tagged = |text: &str, lang: &str| TextBlock {
+            lang: Some(lang.into()),
+            text: text.into(),
+        };
         let blocks = vec![
             tagged(FR, "fr"),
             tagged(FR, "fr"),

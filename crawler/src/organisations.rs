@@ -53,7 +53,12 @@ const ORGANISATIONS: &[Organisation] = &[
     },
     Organisation {
         canonical: "Myria",
-        names: &["myria", "centre federal migration", "federaal migratiecentrum", "federal migration cent(?:re|er)"],
+        names: &[
+            "myria",
+            "centre federal migration",
+            "federaal migratiecentrum",
+            "federal migration cent(?:re|er)",
+        ],
         acronyms: &[],
     },
     Organisation {
@@ -79,7 +84,11 @@ const ORGANISATIONS: &[Organisation] = &[
     },
     Organisation {
         canonical: "EMN",
-        names: &["reseau europeen des migrations", "europees migratienetwerk", "european migration network"],
+        names: &[
+            "reseau europeen des migrations",
+            "europees migratienetwerk",
+            "european migration network",
+        ],
         acronyms: &["EMN", "REM"],
     },
     Organisation {
@@ -150,14 +159,26 @@ const ORGANISATIONS: &[Organisation] = &[
         names: &["caritas(?: international(?:e|is)?)?"],
         acronyms: &[],
     },
-    Organisation { canonical: "Enabel", names: &["enabel", "belgian development agency"], acronyms: &[] },
-    Organisation { canonical: "Red Cross", names: &["croix rouge", "rode kruis", "red cross"], acronyms: &[] },
+    Organisation {
+        canonical: "Enabel",
+        names: &["enabel", "belgian development agency"],
+        acronyms: &[],
+    },
+    Organisation {
+        canonical: "Red Cross",
+        names: &["croix rouge", "rode kruis", "red cross"],
+        acronyms: &[],
+    },
     Organisation {
         canonical: "NANSEN",
         names: &["belgian refugee council", "nansen vzw", "nansen asbl"],
         acronyms: &["NANSEN", "Nansen"],
     },
-    Organisation { canonical: "Fragomen", names: &["fragomen"], acronyms: &[] },
+    Organisation {
+        canonical: "Fragomen",
+        names: &["fragomen"],
+        acronyms: &[],
+    },
     Organisation {
         canonical: "Council of Europe",
         names: &["conseil de l europe", "raad van europa", "council of europe"],
@@ -173,7 +194,11 @@ const ORGANISATIONS: &[Organisation] = &[
         ],
         acronyms: &[],
     },
-    Organisation { canonical: "Eurostat", names: &["eurostat"], acronyms: &[] },
+    Organisation {
+        canonical: "Eurostat",
+        names: &["eurostat"],
+        acronyms: &[],
+    },
     Organisation {
         canonical: "GRETA",
         names: &["group of experts on action against trafficking in human beings"],
@@ -186,12 +211,21 @@ const ORGANISATIONS: &[Organisation] = &[
     },
     Organisation {
         canonical: "Egmont Institute",
-        names: &["egmont institute", "institut egmont", "egmont instituut", "egmont royal institute"],
+        names: &[
+            "egmont institute",
+            "institut egmont",
+            "egmont instituut",
+            "egmont royal institute",
+        ],
         acronyms: &[],
     },
     Organisation {
         canonical: "King Baudouin Foundation",
-        names: &["king baudouin foundation", "fondation roi baudouin", "koning boudewijnstichting"],
+        names: &[
+            "king baudouin foundation",
+            "fondation roi baudouin",
+            "koning boudewijnstichting",
+        ],
         acronyms: &[],
     },
     Organisation {
@@ -244,7 +278,11 @@ fn fold_char(c: char, out: &mut String) {
 
 /// Characters that separate words in names: spacing, hyphens, apostrophes.
 fn is_separator(c: char) -> bool {
-    c.is_whitespace() || matches!(c, '-' | '‐' | '‑' | '–' | '—' | '\'' | '’' | '‘' | '`' | '´' | '_')
+    c.is_whitespace()
+        || matches!(
+            c,
+            '-' | '‐' | '‑' | '–' | '—' | '\'' | '’' | '‘' | '`' | '´' | '_'
+        )
 }
 
 /// The folded text and, for each folded byte, the original byte range of
@@ -298,9 +336,8 @@ fn combined(pick: impl Fn(&Organisation) -> Vec<String>, prefix: &str) -> Regex 
 static NAMES: LazyLock<Regex> =
     LazyLock::new(|| combined(|o| o.names.iter().map(|n| n.to_string()).collect(), ""));
 
-static ACRONYMS: LazyLock<Regex> = LazyLock::new(|| {
-    combined(|o| o.acronyms.iter().map(|a| regex::escape(a)).collect(), "")
-});
+static ACRONYMS: LazyLock<Regex> =
+    LazyLock::new(|| combined(|o| o.acronyms.iter().map(|a| regex::escape(a)).collect(), ""));
 
 fn matches_of(re: &Regex, text: &str) -> Vec<(usize, Range<usize>)> {
     re.captures_iter(text)
@@ -379,13 +416,22 @@ mod tests {
         assert_eq!(orgs("l’Office des etrangers"), ["Immigration Office"]);
         assert_eq!(orgs("DVZ-OE"), ["Immigration Office"]);
         assert_eq!(orgs("the EMN"), ["EMN"]);
-        assert_eq!(orgs("Agence fédérale pour l’accueil des demandeurs d’asile"), ["Fedasil"]);
+        assert_eq!(
+            orgs("Agence fédérale pour l’accueil des demandeurs d’asile"),
+            ["Fedasil"]
+        );
         assert_eq!(orgs("FEDASIL et fedasil"), ["Fedasil"]);
         assert_eq!(orgs("la Croix-Rouge"), ["Red Cross"]);
         assert_eq!(orgs("Organisation internationale pour les migrations"), ["IOM"]);
         assert_eq!(orgs("IOM Belgium & Luxembourg"), ["IOM"]);
-        assert_eq!(orgs("the European Union Agency for Fundamental Rights (FRA)"), ["FRA"]);
-        assert_eq!(orgs("the Belgian House of Representatives"), ["Belgian Chamber of Representatives"]);
+        assert_eq!(
+            orgs("the European Union Agency for Fundamental Rights (FRA)"),
+            ["FRA"]
+        );
+        assert_eq!(
+            orgs("the Belgian House of Representatives"),
+            ["Belgian Chamber of Representatives"]
+        );
         assert_eq!(orgs("Caritas International"), ["Caritas International"]);
         assert_eq!(orgs("avec Caritas"), ["Caritas International"]);
         assert_eq!(orgs("Koning Boudewijnstichting"), ["King Baudouin Foundation"]);
@@ -462,8 +508,14 @@ mod tests {
                     "UNHCR",
                 ],
             ),
-            ("fedasil-amif-page-fr.txt", &["Caritas International", "Fedasil", "IOM"]),
-            ("media4cohesion-amif-press-fr.txt", &["CGRS", "Fedasil", "Immigration Office"]),
+            (
+                "fedasil-amif-page-fr.txt",
+                &["Caritas International", "Fedasil", "IOM"],
+            ),
+            (
+                "media4cohesion-amif-press-fr.txt",
+                &["CGRS", "Fedasil", "Immigration Office"],
+            ),
         ];
         for (name, expected) in cases {
             let text = seed(name);

@@ -30,13 +30,17 @@ impl RobotsPolicy {
                 Err(_) => RobotsPolicy::AllowAll,
             },
             400..=499 => RobotsPolicy::AllowAll,
-            _ => RobotsPolicy::DisallowAll { reason: format!("robots.txt answered {status}") },
+            _ => RobotsPolicy::DisallowAll {
+                reason: format!("robots.txt answered {status}"),
+            },
         }
     }
 
     /// The policy when robots.txt could not be fetched at all.
     pub fn unreachable(reason: impl Into<String>) -> RobotsPolicy {
-        RobotsPolicy::DisallowAll { reason: reason.into() }
+        RobotsPolicy::DisallowAll {
+            reason: reason.into(),
+        }
     }
 
     pub fn allowed(&self, url: &str) -> bool {

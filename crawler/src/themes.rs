@@ -30,40 +30,104 @@ pub const EMN_THEMES: &[&str] = &[
 
 /// Other spellings (Dutch, French, singular/plural) of each canonical theme.
 const SYNONYMS: &[(&str, &[&str])] = &[
-    ("Ad Hoc Queries", &["ad hoc query", "ad hoc vragen", "questions ad hoc", "demandes ad hoc"]),
+    (
+        "Ad Hoc Queries",
+        &[
+            "ad hoc query",
+            "ad hoc vragen",
+            "questions ad hoc",
+            "demandes ad hoc",
+        ],
+    ),
     ("Asylum", &["asiel", "asile"]),
     (
         "Borders & Visa",
-        &["borders & visas", "border & visa", "grenzen en visa", "grenzen en visum", "frontières et visas", "frontières et visa"],
+        &[
+            "borders & visas",
+            "border & visa",
+            "grenzen en visa",
+            "grenzen en visum",
+            "frontières et visas",
+            "frontières et visa",
+        ],
     ),
     (
         "Citizenship & Nationality",
-        &["burgerschap en nationaliteit", "nationaliteit", "citoyenneté et nationalité", "nationalité", "nationality"],
+        &[
+            "burgerschap en nationaliteit",
+            "nationaliteit",
+            "citoyenneté et nationalité",
+            "nationalité",
+            "nationality",
+        ],
     ),
-    ("Cross-sectional", &["transversaal", "transversal", "horizontaal", "horizontal"]),
+    (
+        "Cross-sectional",
+        &["transversaal", "transversal", "horizontaal", "horizontal"],
+    ),
     (
         "Data & Statistics",
-        &["gegevens en statistieken", "données et statistiques", "statistics", "statistieken", "statistiques"],
+        &[
+            "gegevens en statistieken",
+            "données et statistiques",
+            "statistics",
+            "statistieken",
+            "statistiques",
+        ],
     ),
     (
         "Economic migration",
-        &["economische migratie", "migration économique", "labour migration", "arbeidsmigratie"],
+        &[
+            "economische migratie",
+            "migration économique",
+            "labour migration",
+            "arbeidsmigratie",
+        ],
     ),
-    ("Family reunification", &["gezinshereniging", "regroupement familial", "family reunion"]),
+    (
+        "Family reunification",
+        &["gezinshereniging", "regroupement familial", "family reunion"],
+    ),
     ("Integration", &["integratie"]),
-    ("International Protection", &["internationale bescherming", "protection internationale"]),
+    (
+        "International Protection",
+        &["internationale bescherming", "protection internationale"],
+    ),
     ("Migration", &["migratie"]),
     (
         "Return & Readmission",
-        &["return", "terugkeer", "retour", "terugkeer en overname", "terugkeer en readmissie", "retour et réadmission"],
+        &[
+            "return",
+            "terugkeer",
+            "retour",
+            "terugkeer en overname",
+            "terugkeer en readmissie",
+            "retour et réadmission",
+        ],
     ),
     (
         "Smuggling & Trafficking",
-        &["mensensmokkel en mensenhandel", "smokkel en mensenhandel", "trafic et traite", "trafficking & smuggling"],
+        &[
+            "mensensmokkel en mensenhandel",
+            "smokkel en mensenhandel",
+            "trafic et traite",
+            "trafficking & smuggling",
+        ],
     ),
     ("Vulnerable groups", &["kwetsbare groepen", "groupes vulnérables"]),
-    ("Irregular Migration", &["irreguliere migratie", "migration irrégulière"]),
-    ("Study & Training", &["studie en opleiding", "studies en opleiding", "études et formation", "étude et formation"]),
+    (
+        "Irregular Migration",
+        &["irreguliere migratie", "migration irrégulière"],
+    ),
+    (
+        "Study & Training",
+        &[
+            "studie en opleiding",
+            "studies en opleiding",
+            "études et formation",
+            "étude et formation",
+        ],
+    ),
 ];
 
 /// Comparison key: lowercase, unaccented, `&`/`and`/`en`/`et` alike,

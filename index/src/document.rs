@@ -197,10 +197,8 @@ mod tests {
 
     #[test]
     fn document_deserialises_with_missing_optional_fields() {
-        let doc: Document = serde_json::from_str(
-            r#"{"url":"u","source":"s","type":"page","title":"t"}"#,
-        )
-        .unwrap_or_default();
+        let doc: Document =
+            serde_json::from_str(r#"{"url":"u","source":"s","type":"page","title":"t"}"#).unwrap_or_default();
         assert_eq!(doc.url, "u");
         assert!(doc.blocks.is_empty());
     }

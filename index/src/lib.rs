@@ -1,1 +1,71 @@
+//! Full-text and faceted search over migration and asylum publications in
+//! French, Dutch, English and German, on top of tantivy.
+//!
+//! The crate takes plain [`Document`]s (the binary maps the crawler's output
+//! onto them), indexes each paragraph under its language's analyzer
+//! (stop words, accent folding, Snowball stemming), and answers
+//! [`SearchRequest`]s with hits, HTML snippets and facet counts.
+//!
+//! - [`analysis`]: the analyzers, one per language, registered under
+//!   constant names.
+//! - [`schema`]: field names and the tantivy schema.
+//! - `query`: the lenient user query language: words (ANDed),
+//!   `"phrases"`, `OR`, `-exclusions`. It never fails; each term is searched
+//!   in every language field with that field's analyzer.
+//! - `search` / `writer`: [`SearchIndex`] and its single [`IndexWriter`].
+//!
+//! It knows nothing of HTTP or crawling. Searching and committing are
+//! blocking work: call them from a blocking thread in async code.
+//!
+//! # Example
+//!
+//! ```
+//! use index::{Block, Document, SearchIndex, SearchRequest};
+//!
+//! # fn main() -> index::Result<()> {
+//! let index = SearchIndex::create_in_ram()?;
+//! let mut writer = index.writer()?;
+//! writer.upsert(&Document {
+//!     url: "https://www.fedasil.be/fr/international/fonds-europeens".into(),
+//!     source: "fedasil.be".into(),
+//!     doc_type: "page".into(),
+//!     title: "Fonds européens".into(),
+//!     blocks: vec![Block {
+//!         lang: Some("fr".into()),
+//!         text: "Le volet accueil vise à renforcer l'accueil des demandeurs d'asile.".into(),
+//!     }],
+//!     languages: vec!["fr".into()],
+//!     organisations: vec!["Fedasil".into()],
+//!     ..Document::default()
+//! })?;
+//! writer.commit()?;
+//!
+//! let results = index.search(&SearchRequest {
+//!     query: "demandeur".into(),
+//!     ..SearchRequest::default()
+//! })?;
+//! assert_eq!(results.total, 1);
+//! assert!(results.hits[0].snippet.contains("<mark>demandeurs</mark>"));
+//! assert_eq!(results.facets.organisation[0].value, "Fedasil");
+//! # Ok(())
+//! # }
+//! ```
 
+pub mod analysis;
+mod document;
+mod error;
+mod query;
+pub mod schema;
+mod search;
+mod snippet;
+mod writer;
+
+pub use document::{Block, Document, StoredDocument, document_id};
+pub use error::{Error, Result};
+pub use search::{
+    FacetCount, Facets, Filters, Hit, MAX_PER_PAGE, SearchIndex, SearchRequest, SearchResults, Sort,
+};
+pub use writer::IndexWriter;
+
+#[cfg(test)]
+mod tests;

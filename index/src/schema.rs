@@ -5,10 +5,9 @@
 //! hits, `get` and snippets are all served from it.
 
 use tantivy::schema::{
-    FAST, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
-    TextFieldIndexing, TextOptions,
+    FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
+    TextOptions,
 };
-use tantivy::schema::Facet;
 
 use crate::analysis::{ANALYZER_SIMPLE, Lang};
 

@@ -18,8 +18,6 @@ pub struct Fixture {
     pub base: String,
     /// What the mirror served during the crawl.
     pub mirror_log: mirror::RequestLog,
-    /// Address of the mirror, still serving.
-    pub mirror_addr: SocketAddr,
     /// What the crawl printed on stderr (its report).
     pub crawl_output: String,
     _dir: tempfile::TempDir,
@@ -61,16 +59,15 @@ pub fn fixture() -> &'static Fixture {
                 let index = SearchIndex::open_or_create(&thread_data).expect("index");
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
                 let addr = listener.local_addr().expect("addr");
-                sender.send((addr, mirror_addr, crawl_output)).expect("send");
+                sender.send((addr, crawl_output)).expect("send");
                 axum::serve(listener, app(AppState { index })).await.expect("serve");
             });
         });
-        let (addr, mirror_addr, crawl_output) = receiver.recv().expect("fixture thread failed");
+        let (addr, crawl_output) = receiver.recv().expect("fixture thread failed");
         Fixture {
             data,
             base: format!("http://{addr}"),
             mirror_log: log,
-            mirror_addr,
             crawl_output,
             _dir: dir,
         }

@@ -1,0 +1,523 @@
+//! The user query language and its translation into a tantivy query.
+//!
+//! Syntax: words, `"quoted phrases"`, `OR` (uppercase, between two positive
+//! terms or phrases), `-word` / `-"phrase"` to exclude; everything else is
+//! ANDed. Parsing never fails: an unbalanced quote, a lone `-`, a misplaced
+//! `OR` or stray symbols degrade to plain words, and words that analyse to
+//! nothing are ignored.
+//!
+//! Each term or phrase is searched in every text field, analysed with that
+//! field's own analyzer, so `apatrides` meets French `apatride` and
+//! `staatlozen` Dutch `staatloze`; the per-field queries are combined with a
+//! disjunction-max so a bilingual document is not scored twice. A word that
+//! any language treats as a stop word (`de`, `the`) only adds to the score:
+//! requiring it would demand that English fields contain `de`.
+
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, DisjunctionMaxQuery, EnableScoring, Explanation, Occur, PhraseQuery,
+    Query, Scorer, TermQuery, Weight,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{DocId, DocSet, Index, Score, SegmentReader, Term};
+
+use crate::analysis::{self, ANALYZER_SIMPLE, Lang};
+use crate::schema::Fields;
+
+/// Longer queries are cut: nobody types more, and it bounds the work.
+const MAX_QUERY_CHARS: usize = 1_000;
+/// At most this many terms and phrases are used.
+const MAX_ATOMS: usize = 32;
+/// Weight of a title match relative to a body match.
+const TITLE_BOOST: f32 = 2.0;
+/// Weight of a keyword or organisation match: above the body, below titles.
+const META_BOOST: f32 = 1.5;
+/// How much the non-best fields add in a disjunction-max.
+const TIE_BREAKER: f32 = 0.1;
+
+/// A searchable unit: a word or a quoted phrase. Both are analysed the same
+/// way; a word that splits into several tokens (`one-stop-desk`) becomes a
+/// phrase too.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Atom {
+    Word(String),
+    Phrase(String),
+}
+
+impl Atom {
+    fn text(&self) -> &str {
+        match self {
+            Atom::Word(text) | Atom::Phrase(text) => text,
+        }
+    }
+}
+
+/// A parsed query: every group is required, and a group matches when any of
+/// its atoms does (`a OR b` is one group of two).
+#[derive(Debug, Default, PartialEq)]
+pub(crate) struct ParsedQuery {
+    pub required: Vec<Vec<Atom>>,
+    pub excluded: Vec<Atom>,
+}
+
+#[derive(Debug, PartialEq)]
+enum Lexeme {
+    Atom { negated: bool, atom: Atom },
+    Or,
+}
+
+/// Parses a user query; never fails.
+pub(crate) fn parse(input: &str) -> ParsedQuery {
+    let mut parsed = ParsedQuery::default();
+    let mut pending_or = false;
+    let mut after_positive = false;
+    let mut atoms = 0;
+    for lexeme in lex(input) {
+        match lexeme {
+            // An `OR` only joins when a positive atom precedes it; a leading,
+            // doubled or trailing one is simply ignored.
+            Lexeme::Or => pending_or = after_positive,
+            Lexeme::Atom { negated, atom } => {
+                atoms += 1;
+                if atoms > MAX_ATOMS {
+                    break;
+                }
+                if negated {
+                    parsed.excluded.push(atom);
+                    after_positive = false;
+                } else {
+                    match parsed.required.last_mut() {
+                        Some(group) if pending_or => group.push(atom),
+                        _ => parsed.required.push(vec![atom]),
+                    }
+                    after_positive = true;
+                }
+                pending_or = false;
+            }
+        }
+    }
+    parsed
+}
+
+fn lex(input: &str) -> Vec<Lexeme> {
+    let input: String = input.chars().take(MAX_QUERY_CHARS).collect();
+    let mut lexemes = Vec::new();
+    let mut chars = input.chars().peekable();
+    loop {
+        while chars.next_if(|c| c.is_whitespace()).is_some() {}
+        let Some(&first) = chars.peek() else {
+            break;
+        };
+        let mut negated = false;
+        if first == '-' {
+            chars.next();
+            match chars.peek() {
+                // A lone `-` means nothing.
+                None => break,
+                Some(c) if c.is_whitespace() => continue,
+                Some(_) => negated = true,
+            }
+        }
+        if chars.next_if_eq(&'"').is_some() {
+            let mut phrase = String::new();
+            let mut closed = false;
+            for c in chars.by_ref() {
+                if c == '"' {
+                    closed = true;
+                    break;
+                }
+                phrase.push(c);
+            }
+            if closed {
+                if !phrase.trim().is_empty() {
+                    lexemes.push(Lexeme::Atom {
+                        negated,
+                        atom: Atom::Phrase(phrase),
+                    });
+                }
+            } else {
+                // Unbalanced quote: the rest is read as plain words.
+                lexemes.extend(phrase.split_whitespace().map(|word| Lexeme::Atom {
+                    negated: false,
+                    atom: Atom::Word(word.to_owned()),
+                }));
+            }
+            continue;
+        }
+        let mut word = String::new();
+        while let Some(c) = chars.next_if(|c| !c.is_whitespace() && *c != '"') {
+            word.push(c);
+        }
+        if word == "OR" && !negated {
+            lexemes.push(Lexeme::Or);
+        } else if !word.is_empty() {
+            lexemes.push(Lexeme::Atom {
+                negated,
+                atom: Atom::Word(word),
+            });
+        }
+    }
+    lexemes
+}
+
+/// The tantivy query for a user query.
+pub(crate) struct BuiltQuery {
+    pub query: Box<dyn Query>,
+    /// False when nothing in the query ranks documents (empty query, only
+    /// symbols or only exclusions): results are then listed newest first.
+    pub scored: bool,
+}
+
+/// Which analyzer a field uses: a language, or the neutral one.
+type AnalyzerSlot = Option<Lang>;
+
+fn slot_index(slot: AnalyzerSlot) -> usize {
+    slot.map_or(Lang::ALL.len(), Lang::index)
+}
+
+/// Translates parsed queries with the analyzers registered on an index.
+pub(crate) struct QueryBuilder {
+    /// Analyzers in [`Lang::ALL`] order, then the neutral one.
+    analyzers: Vec<TextAnalyzer>,
+    /// Every searched field with its analyzer and boost.
+    targets: Vec<(Field, AnalyzerSlot, f32)>,
+}
+
+impl QueryBuilder {
+    pub fn new(index: &Index, fields: &Fields) -> QueryBuilder {
+        let manager = index.tokenizers();
+        let mut analyzers: Vec<TextAnalyzer> = Lang::ALL
+            .iter()
+            .map(|lang| {
+                manager
+                    .get(lang.analyzer_name())
+                    .unwrap_or_else(|| analysis::language_analyzer(*lang))
+            })
+            .collect();
+        analyzers.push(
+            manager
+                .get(ANALYZER_SIMPLE)
+                .unwrap_or_else(analysis::simple_analyzer),
+        );
+        let mut targets = Vec::new();
+        for lang in Lang::ALL {
+            targets.push((fields.titles[lang.index()], Some(lang), TITLE_BOOST));
+        }
+        targets.push((fields.title_any, None, TITLE_BOOST));
+        for lang in Lang::ALL {
+            targets.push((fields.bodies[lang.index()], Some(lang), 1.0));
+        }
+        targets.push((fields.body_any, None, 1.0));
+        targets.push((fields.meta, None, META_BOOST));
+        QueryBuilder { analyzers, targets }
+    }
+
+    pub fn build(&mut self, parsed: &ParsedQuery) -> BuiltQuery {
+        let mut must: Vec<Box<dyn Query>> = Vec::new();
+        let mut should: Vec<Box<dyn Query>> = Vec::new();
+        let mut must_not: Vec<Box<dyn Query>> = Vec::new();
+        for group in &parsed.required {
+            let mut alternatives = Vec::new();
+            for atom in group {
+                let analysed = self.analyse(atom);
+                let Some(query) = self.atom_query(&analysed) else {
+                    continue;
+                };
+                if is_stop_word(&analysed) {
+                    should.push(query);
+                } else {
+                    alternatives.push(query);
+                }
+            }
+            match alternatives.len() {
+                0 => {}
+                1 => must.extend(alternatives),
+                _ => must.push(Box::new(BooleanQuery::union(alternatives))),
+            }
+        }
+        for atom in &parsed.excluded {
+            let analysed = self.analyse(atom);
+            if is_stop_word(&analysed) {
+                continue;
+            }
+            if let Some(query) = self.atom_query(&analysed) {
+                must_not.push(Box::new(ExclusionGuard(query)));
+            }
+        }
+
+        let scored = !must.is_empty() || !should.is_empty();
+        if !scored {
+            must.push(Box::new(AllQuery));
+        }
+        if must_not.is_empty()
+            && should.is_empty()
+            && must.len() == 1
+            && let Some(query) = must.pop()
+        {
+            return BuiltQuery { query, scored };
+        }
+        // Without a required clause, tantivy requires one of the optional
+        // ones, which is what a query made only of stop words wants.
+        let clauses = must
+            .into_iter()
+            .map(|query| (Occur::Must, query))
+            .chain(should.into_iter().map(|query| (Occur::Should, query)))
+            .chain(must_not.into_iter().map(|query| (Occur::MustNot, query)))
+            .collect();
+        BuiltQuery {
+            query: Box::new(BooleanQuery::new(clauses)),
+            scored,
+        }
+    }
+
+    /// The atom's tokens under each analyzer, indexed like `analyzers`.
+    fn analyse(&mut self, atom: &Atom) -> Vec<Vec<(usize, String)>> {
+        self.analyzers
+            .iter_mut()
+            .map(|analyzer| analysis::analyze(analyzer, atom.text()))
+            .collect()
+    }
+
+    /// The atom searched in every field where it leaves tokens.
+    fn atom_query(&self, analysed: &[Vec<(usize, String)>]) -> Option<Box<dyn Query>> {
+        let mut per_field: Vec<Box<dyn Query>> = Vec::new();
+        for &(field, slot, boost) in &self.targets {
+            let Some(tokens) = analysed.get(slot_index(slot)) else {
+                continue;
+            };
+            let Some(query) = field_query(field, tokens) else {
+                continue;
+            };
+            per_field.push(if boost == 1.0 {
+                query
+            } else {
+                Box::new(BoostQuery::new(query, boost))
+            });
+        }
+        match per_field.len() {
+            0 => None,
+            1 => per_field.pop(),
+            _ => Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(
+                per_field,
+                TIE_BREAKER,
+            ))),
+        }
+    }
+}
+
+/// True when some language analyzer removes the atom entirely.
+fn is_stop_word(analysed: &[Vec<(usize, String)>]) -> bool {
+    analysed
+        .iter()
+        .take(Lang::ALL.len())
+        .any(|tokens| tokens.is_empty())
+}
+
+/// One token is a term query, several a phrase keeping their relative
+/// positions (gaps left by stop words included).
+fn field_query(field: Field, tokens: &[(usize, String)]) -> Option<Box<dyn Query>> {
+    match tokens {
+        [] => None,
+        [(_, text)] => Some(Box::new(TermQuery::new(
+            Term::from_field_text(field, text),
+            IndexRecordOption::WithFreqs,
+        ))),
+        [(first, _), ..] => {
+            let terms = tokens
+                .iter()
+                .map(|(position, text)| {
+                    (
+                        position.saturating_sub(*first),
+                        Term::from_field_text(field, text),
+                    )
+                })
+                .collect();
+            Some(Box::new(PhraseQuery::new_with_offset(terms)))
+        }
+    }
+}
+
+/// Shields an excluded query from probes behind its position.
+///
+/// tantivy 0.27's `Exclude::new` probes the exclusion set with
+/// `seek_danger(target)` where `target` can be lower than the set's current
+/// document; `PhraseScorer` debug-asserts against that, so `-"a phrase"`
+/// panicked in debug builds. The guard answers such probes itself and only
+/// forwards forward seeks.
+#[derive(Debug)]
+struct ExclusionGuard(Box<dyn Query>);
+
+impl Clone for ExclusionGuard {
+    fn clone(&self) -> Self {
+        ExclusionGuard(self.0.box_clone())
+    }
+}
+
+impl Query for ExclusionGuard {
+    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(GuardWeight(self.0.weight(enable_scoring)?)))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        self.0.query_terms(visitor);
+    }
+}
+
+struct GuardWeight(Box<dyn Weight>);
+
+impl Weight for GuardWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        Ok(Box::new(GuardScorer(self.0.scorer(reader, boost)?)))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        self.0.explain(reader, doc)
+    }
+}
+
+/// Uses `DocSet`'s default `seek_danger`, which only seeks forward.
+struct GuardScorer(Box<dyn Scorer>);
+
+impl DocSet for GuardScorer {
+    fn advance(&mut self) -> DocId {
+        self.0.advance()
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        let doc = self.0.doc();
+        if doc >= target { doc } else { self.0.seek(target) }
+    }
+
+    fn doc(&self) -> DocId {
+        self.0.doc()
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.0.size_hint()
+    }
+
+    fn cost(&self) -> u64 {
+        self.0.cost()
+    }
+}
+
+impl Scorer for GuardScorer {
+    fn score(&mut self) -> Score {
+        self.0.score()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn word(text: &str) -> Atom {
+        Atom::Word(text.to_owned())
+    }
+
+    fn phrase(text: &str) -> Atom {
+        Atom::Phrase(text.to_owned())
+    }
+
+    #[test]
+    fn words_are_anded() {
+        let parsed = parse("asile  accueil");
+        assert_eq!(parsed.required, vec![vec![word("asile")], vec![word("accueil")]]);
+        assert!(parsed.excluded.is_empty());
+    }
+
+    #[test]
+    fn or_joins_neighbours() {
+        let parsed = parse("fedasil apatrides OR staatlozen OR \"stateless persons\"");
+        assert_eq!(
+            parsed.required,
+            vec![
+                vec![word("fedasil")],
+                vec![word("apatrides"), word("staatlozen"), phrase("stateless persons")],
+            ]
+        );
+    }
+
+    #[test]
+    fn lowercase_or_is_a_word() {
+        assert_eq!(parse("a or b").required.len(), 3);
+    }
+
+    #[test]
+    fn misplaced_or_is_ignored() {
+        assert_eq!(parse("OR a OR").required, vec![vec![word("a")]]);
+        assert_eq!(parse("OR").required, Vec::<Vec<Atom>>::new());
+        assert_eq!(parse("a OR OR b").required, vec![vec![word("a"), word("b")]]);
+        let parsed = parse("a OR -b");
+        assert_eq!(parsed.required, vec![vec![word("a")]]);
+        assert_eq!(parsed.excluded, vec![word("b")]);
+    }
+
+    #[test]
+    fn exclusions_of_words_and_phrases() {
+        let parsed = parse("asylum -return -\"one stop\" one-stop-desk");
+        assert_eq!(
+            parsed.required,
+            vec![vec![word("asylum")], vec![word("one-stop-desk")]]
+        );
+        assert_eq!(parsed.excluded, vec![word("return"), phrase("one stop")]);
+    }
+
+    #[test]
+    fn phrases_are_kept_whole() {
+        let parsed = parse("\"crise de l'accueil\" 2023");
+        assert_eq!(
+            parsed.required,
+            vec![vec![phrase("crise de l'accueil")], vec![word("2023")]]
+        );
+    }
+
+    #[test]
+    fn unbalanced_quote_degrades_to_words() {
+        let parsed = parse("\"reception centres");
+        assert_eq!(
+            parsed.required,
+            vec![vec![word("reception")], vec![word("centres")]]
+        );
+        assert_eq!(parse("-\"a b").required, vec![vec![word("a")], vec![word("b")]]);
+    }
+
+    #[test]
+    fn lone_dash_and_empty_phrases_vanish() {
+        assert_eq!(parse("-"), ParsedQuery::default());
+        assert_eq!(parse(" - a -").required, vec![vec![word("a")]]);
+        assert_eq!(parse("\"\" \"  \""), ParsedQuery::default());
+        assert_eq!(parse(""), ParsedQuery::default());
+    }
+
+    #[test]
+    fn glued_quotes_split_words() {
+        assert_eq!(
+            parse("a\"b c\"d").required,
+            vec![vec![word("a")], vec![phrase("b c")], vec![word("d")]]
+        );
+    }
+
+    #[test]
+    fn long_queries_are_bounded() {
+        let parsed = parse(&"x ".repeat(500));
+        assert_eq!(parsed.required.len(), MAX_ATOMS);
+        let parsed = parse(&"-".repeat(5000));
+        assert_eq!(parsed.excluded.len(), 1);
+    }
+
+    #[test]
+    fn stop_words_are_detected_per_language() {
+        let index = tantivy::Index::create_in_ram(crate::schema::build_schema());
+        analysis::register_analyzers(index.tokenizers());
+        let fields = Fields::new(&index.schema()).expect("schema fields");
+        let mut builder = QueryBuilder::new(&index, &fields);
+        for (text, stop) in [("de", true), ("l'", true), ("the", true), ("asile", false)] {
+            let analysed = builder.analyse(&word(text));
+            assert_eq!(is_stop_word(&analysed), stop, "{text}");
+        }
+        assert!(!builder.build(&parse("((")).scored);
+        assert!(builder.build(&parse("the")).scored);
+        assert!(!builder.build(&parse("-fedasil")).scored);
+    }
+}
