@@ -28,7 +28,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let base = args.next().unwrap_or_else(|| "http://127.0.0.1:7700".into());
     let requests: usize = args.next().map(|n| n.parse()).transpose()?.unwrap_or(1000);
     let concurrency: usize = args.next().map(|n| n.parse()).transpose()?.unwrap_or(1).max(1);
-    let host = reqwest::Url::parse(&base)?.host_str().unwrap_or_default().to_owned();
+    let host = reqwest::Url::parse(&base)?
+        .host_str()
+        .unwrap_or_default()
+        .to_owned();
     if !(host == "localhost" || host.starts_with("127.") || host == "[::1]") {
         return Err("loadgen only targets loopback addresses".into());
     }

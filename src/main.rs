@@ -140,7 +140,8 @@ struct SearchArgs {
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,tantivy=warn,html5ever=error")),
+            EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| EnvFilter::new("info,tantivy=warn,html5ever=error")),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -150,8 +151,13 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve { addr, data } => serve(addr, open_existing(&data.dir)?).await,
         Command::Search(args) => search(args).await,
         Command::Mirror { addr } => {
-            let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
-            println!("mirror of {} on http://{addr}/<host>/...", mirror::hosts().join(", "));
+            let listener = tokio::net::TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("binding {addr}"))?;
+            println!(
+                "mirror of {} on http://{addr}/<host>/...",
+                mirror::hosts().join(", ")
+            );
             for spec in mirror::mirror_specs(addr) {
                 println!("  --mirror {spec}");
             }
@@ -165,18 +171,21 @@ async fn demo(addr: SocketAddr, data: &Path, recrawl: bool) -> anyhow::Result<()
     let started = Instant::now();
     let index = open_or_create(data)?;
     if index.num_docs() == 0 || recrawl {
-        let mirror_addr = mirror::spawn(mirror::RequestLog::default()).await.context("starting the bundled mirror")?;
-        eprintln!("crawling the bundled mirror (served on http://{mirror_addr}) into {}", data.display());
-        let mut config = CrawlConfig::default();
-        config.mirrors = mirror::mirror_specs(mirror_addr)
-            .iter()
-            .map(|spec| Mirror::parse(spec))
-            .collect::<Result<_, _>>()?;
-        config.delay = Duration::ZERO;
-        let summary = crawl_into(config, &index).await?;
+        let mirror_addr = mirror::spawn(mirror::RequestLog::default())
+            .await
+            .context("starting the bundled mirror")?;
+        eprintln!(
+            "crawling the bundled mirror (served on http://{mirror_addr}) into {}",
+            data.display()
+        );
+        let summary = crawl_into(mirror::crawl_config(mirror_addr)?, &index).await?;
         print_summary(&summary);
     } else {
-        eprintln!("reusing the index in {} ({} documents; --recrawl to rebuild)", data.display(), index.num_docs());
+        eprintln!(
+            "reusing the index in {} ({} documents; --recrawl to rebuild)",
+            data.display(),
+            index.num_docs()
+        );
     }
     eprintln!("ready in {:.1} s", started.elapsed().as_secs_f64());
     serve(addr, index).await
@@ -185,12 +194,17 @@ async fn demo(addr: SocketAddr, data: &Path, recrawl: bool) -> anyhow::Result<()
 async fn crawl(args: CrawlArgs) -> anyhow::Result<()> {
     let mut config = match &args.config {
         Some(path) => {
-            let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+            let text =
+                std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
             CrawlConfig::from_toml(&text).with_context(|| format!("in {}", path.display()))?
         }
         None => CrawlConfig::default(),
     };
-    config.mirrors = args.mirror.iter().map(|spec| Mirror::parse(spec)).collect::<Result<_, _>>()?;
+    config.mirrors = args
+        .mirror
+        .iter()
+        .map(|spec| Mirror::parse(spec))
+        .collect::<Result<_, _>>()?;
     match &args.delay {
         Some(delay) => {
             config.delay = humantime::parse_duration(delay)
@@ -203,7 +217,10 @@ async fn crawl(args: CrawlArgs) -> anyhow::Result<()> {
     if !args.source.is_empty() {
         let known: Vec<String> = config.sources.iter().map(|s| s.id.clone()).collect();
         if let Some(unknown) = args.source.iter().find(|id| !known.contains(id)) {
-            bail!("--source: unknown source `{unknown}`; known: {}", known.join(", "));
+            bail!(
+                "--source: unknown source `{unknown}`; known: {}",
+                known.join(", ")
+            );
         }
         config.sources.retain(|s| args.source.contains(&s.id));
     }
@@ -250,7 +267,9 @@ fn print_summary(summary: &RunSummary) {
 }
 
 async fn serve(addr: SocketAddr, index: SearchIndex) -> anyhow::Result<()> {
-    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("binding {addr}"))?;
     let documents = index.num_docs();
     let bound = listener.local_addr().context("reading the bound address")?;
     println!("migrasearch: serving {documents} documents on http://{bound}");
@@ -290,13 +309,23 @@ async fn search(args: SearchArgs) -> anyhow::Result<()> {
     }
     println!("{} results", results.total);
     for (rank, hit) in results.hits.iter().enumerate() {
-        let date = hit.date.map(|d| d.to_string()).unwrap_or_else(|| "undated".into());
-        println!("\n{}. {}", (request.page - 1) * request.per_page + rank + 1, hit.title);
+        let date = hit
+            .date
+            .map(|d| d.to_string())
+            .unwrap_or_else(|| "undated".into());
+        println!(
+            "\n{}. {}",
+            (request.page - 1) * request.per_page + rank + 1,
+            hit.title
+        );
         println!("   {} · {} · {} · {}", hit.url, date, hit.source, hit.doc_type);
         if !hit.themes.is_empty() {
             println!("   themes: {}", hit.themes.join(", "));
         }
-        let snippet = hit.snippet.replace("<mark>", "\x1b[1m").replace("</mark>", "\x1b[0m");
+        let snippet = hit
+            .snippet
+            .replace("<mark>", "\x1b[1m")
+            .replace("</mark>", "\x1b[0m");
         println!("   {}", html_unescape(&snippet));
     }
     Ok(())
@@ -304,7 +333,11 @@ async fn search(args: SearchArgs) -> anyhow::Result<()> {
 
 /// Snippets are HTML for the web; the terminal wants plain text.
 fn html_unescape(text: &str) -> String {
-    text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&")
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
 }
 
 fn open_or_create(dir: &Path) -> anyhow::Result<SearchIndex> {
@@ -313,7 +346,10 @@ fn open_or_create(dir: &Path) -> anyhow::Result<SearchIndex> {
 
 fn open_existing(dir: &Path) -> anyhow::Result<SearchIndex> {
     if !dir.join("meta.json").exists() {
-        bail!("no index in {}: run `migrasearch crawl` or `migrasearch demo` first", dir.display());
+        bail!(
+            "no index in {}: run `migrasearch crawl` or `migrasearch demo` first",
+            dir.display()
+        );
     }
     open_or_create(dir)
 }

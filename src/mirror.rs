@@ -74,6 +74,20 @@ pub fn mirror_specs(addr: SocketAddr) -> Vec<String> {
         .collect()
 }
 
+/// The default crawl configuration, sent to the bundled mirror at `addr`
+/// with no delay of our own (robots.txt Crawl-delay still applies).
+pub fn crawl_config(addr: SocketAddr) -> crawler::Result<crawler::CrawlConfig> {
+    let mirrors = mirror_specs(addr)
+        .iter()
+        .map(|spec| crawler::Mirror::parse(spec))
+        .collect::<crawler::Result<_>>()?;
+    Ok(crawler::CrawlConfig {
+        mirrors,
+        delay: std::time::Duration::ZERO,
+        ..Default::default()
+    })
+}
+
 async fn serve_file(State(log): State<RequestLog>, headers: HeaderMap, request: Request) -> Response {
     let uri = request.uri();
     let path = uri.path();
@@ -97,9 +111,17 @@ async fn serve_file(State(log): State<RequestLog>, headers: HeaderMap, request: 
     match file_for(&host, path, query) {
         Some(file) => {
             let content_type = content_type(file.path().to_str().unwrap_or_default());
-            ([(header::CONTENT_TYPE, content_type)], Body::from(file.contents())).into_response()
+            (
+                [(header::CONTENT_TYPE, content_type)],
+                Body::from(file.contents()),
+            )
+                .into_response()
         }
-        None => (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], "<h1>Page not found</h1>")
+        None => (
+            StatusCode::NOT_FOUND,
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            "<h1>Page not found</h1>",
+        )
             .into_response(),
     }
 }
@@ -125,7 +147,10 @@ fn file_for(host: &str, path: &str, query: Option<&str>) -> Option<&'static incl
 }
 
 fn percent_decode(path: &str) -> Option<String> {
-    percent_encoding::percent_decode_str(path).decode_utf8().ok().map(|s| s.into_owned())
+    percent_encoding::percent_decode_str(path)
+        .decode_utf8()
+        .ok()
+        .map(|s| s.into_owned())
 }
 
 fn content_type(path: &str) -> &'static str {

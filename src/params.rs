@@ -28,7 +28,10 @@ impl std::fmt::Display for ParamError {
 impl std::error::Error for ParamError {}
 
 fn invalid(parameter: &str, message: impl Into<String>) -> ParamError {
-    ParamError { parameter: parameter.to_owned(), message: message.into() }
+    ParamError {
+        parameter: parameter.to_owned(),
+        message: message.into(),
+    }
 }
 
 /// Raw, unchecked parameters.
@@ -96,7 +99,10 @@ impl SearchParams {
         let query = self.q.clone().unwrap_or_default();
         let chars = query.chars().count();
         if chars > MAX_QUERY_CHARS {
-            return Err(invalid("q", format!("{chars} characters; at most {MAX_QUERY_CHARS} allowed")));
+            return Err(invalid(
+                "q",
+                format!("{chars} characters; at most {MAX_QUERY_CHARS} allowed"),
+            ));
         }
         let year = self
             .year
@@ -108,10 +114,10 @@ impl SearchParams {
             .collect::<Result<Vec<_>, _>>()?;
         let from = self.from.as_deref().map(|d| parse_day("from", d)).transpose()?;
         let to = self.to.as_deref().map(|d| parse_day("to", d)).transpose()?;
-        if let (Some(from), Some(to)) = (from, to) {
-            if from > to {
-                return Err(invalid("from", format!("{from} is after to={to}")));
-            }
+        if let (Some(from), Some(to)) = (from, to)
+            && from > to
+        {
+            return Err(invalid("from", format!("{from} is after to={to}")));
         }
         let sort = match self.sort.as_deref().map(str::trim) {
             None | Some("") | Some("relevance") => Sort::Relevance,
@@ -119,9 +125,19 @@ impl SearchParams {
             Some(other) => return Err(invalid("sort", format!("`{other}` is not relevance or date"))),
         };
         let page = bounded("page", self.page.as_deref(), 1, 1, MAX_PAGE)?;
-        let per_page = bounded("per_page", self.per_page.as_deref(), DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)?;
+        let per_page = bounded(
+            "per_page",
+            self.per_page.as_deref(),
+            DEFAULT_PER_PAGE,
+            1,
+            MAX_PER_PAGE,
+        )?;
         let clean = |values: &[String]| -> Vec<String> {
-            values.iter().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()).collect()
+            values
+                .iter()
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+                .collect()
         };
         Ok(SearchRequest {
             query: query.trim().to_owned(),
@@ -129,7 +145,10 @@ impl SearchParams {
                 theme: clean(&self.theme),
                 organisation: clean(&self.organisation),
                 year,
-                language: clean(&self.language).into_iter().map(|l| l.to_ascii_lowercase()).collect(),
+                language: clean(&self.language)
+                    .into_iter()
+                    .map(|l| l.to_ascii_lowercase())
+                    .collect(),
                 source: clean(&self.source),
                 doc_type: clean(&self.doc_type),
             },
@@ -147,11 +166,20 @@ fn parse_day(name: &str, value: &str) -> Result<NaiveDate, ParamError> {
         .map_err(|_| invalid(name, format!("`{value}` is not a date in the form YYYY-MM-DD")))
 }
 
-fn bounded(name: &str, value: Option<&str>, default: usize, min: usize, max: usize) -> Result<usize, ParamError> {
+fn bounded(
+    name: &str,
+    value: Option<&str>,
+    default: usize,
+    min: usize,
+    max: usize,
+) -> Result<usize, ParamError> {
     let Some(value) = value else { return Ok(default) };
     match value.trim().parse::<usize>() {
         Ok(n) if (min..=max).contains(&n) => Ok(n),
-        _ => Err(invalid(name, format!("`{value}` must be a whole number from {min} to {max}"))),
+        _ => Err(invalid(
+            name,
+            format!("`{value}` must be a whole number from {min} to {max}"),
+        )),
     }
 }
 
@@ -177,7 +205,12 @@ mod tests {
 
     #[test]
     fn repeated_facets_are_kept() {
-        let request = check(&[("theme", "Asylum"), ("theme", "Return & Readmission"), ("year", "2020")]).unwrap();
+        let request = check(&[
+            ("theme", "Asylum"),
+            ("theme", "Return & Readmission"),
+            ("year", "2020"),
+        ])
+        .unwrap();
         assert_eq!(request.filters.theme, vec!["Asylum", "Return & Readmission"]);
         assert_eq!(request.filters.year, vec![2020]);
     }
@@ -189,7 +222,10 @@ mod tests {
         assert_eq!(error_parameter(&[("page", "0")]), "page");
         assert_eq!(error_parameter(&[("year", "abc")]), "year");
         assert_eq!(error_parameter(&[("from", "2024-13-01")]), "from");
-        assert_eq!(error_parameter(&[("from", "2024-05-01"), ("to", "2024-01-01")]), "from");
+        assert_eq!(
+            error_parameter(&[("from", "2024-05-01"), ("to", "2024-01-01")]),
+            "from"
+        );
         assert_eq!(error_parameter(&[("sort", "popular")]), "sort");
         assert_eq!(error_parameter(&[("q", &"a".repeat(10_000))]), "q");
         assert_eq!(error_parameter(&[("thme", "Asylum")]), "thme");

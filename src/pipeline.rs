@@ -29,7 +29,9 @@ pub async fn crawl_into(config: CrawlConfig, index: &SearchIndex) -> anyhow::Res
         let mut writer = writer_index.writer().context("opening the index writer")?;
         let mut indexed = 0;
         while let Some(document) = receiver.blocking_recv() {
-            writer.upsert(&to_index_document(document)).context("indexing a document")?;
+            writer
+                .upsert(&to_index_document(document))
+                .context("indexing a document")?;
             indexed += 1;
             if indexed % COMMIT_EVERY == 0 {
                 writer.commit().context("committing the index")?;
@@ -41,7 +43,11 @@ pub async fn crawl_into(config: CrawlConfig, index: &SearchIndex) -> anyhow::Res
     });
     let report = crawler::crawl(config, sender).await.context("crawling")?;
     let indexed = indexer.await.context("indexer task")??;
-    Ok(RunSummary { report, indexed, total_documents: index.num_docs() })
+    Ok(RunSummary {
+        report,
+        indexed,
+        total_documents: index.num_docs(),
+    })
 }
 
 /// The crawler's document as the index takes it.
@@ -54,7 +60,10 @@ pub fn to_index_document(document: crawler::Document) -> index::Document {
         blocks: document
             .blocks
             .into_iter()
-            .map(|block| index::Block { lang: block.lang, text: block.text })
+            .map(|block| index::Block {
+                lang: block.lang,
+                text: block.text,
+            })
             .collect(),
         languages: document.languages,
         date: document.date,

@@ -47,13 +47,21 @@ pub enum ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code, message, parameter) = match self {
-            ApiError::InvalidParameter(e) => {
-                (StatusCode::BAD_REQUEST, "invalid_parameter", e.to_string(), Some(e.parameter))
-            }
+            ApiError::InvalidParameter(e) => (
+                StatusCode::BAD_REQUEST,
+                "invalid_parameter",
+                e.to_string(),
+                Some(e.parameter),
+            ),
             ApiError::NotFound(what) => (StatusCode::NOT_FOUND, "not_found", what, None),
             ApiError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
-                (StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal error, see the server log".into(), None)
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "internal error, see the server log".into(),
+                    None,
+                )
             }
         };
         let mut error = json!({ "code": code, "message": message });
@@ -73,9 +81,10 @@ impl From<ParamError> for ApiError {
 impl From<index::Error> for ApiError {
     fn from(e: index::Error) -> Self {
         match e {
-            index::Error::InvalidRequest(message) => {
-                ApiError::InvalidParameter(ParamError { parameter: "request".into(), message })
-            }
+            index::Error::InvalidRequest(message) => ApiError::InvalidParameter(ParamError {
+                parameter: "request".into(),
+                message,
+            }),
             other => ApiError::Internal(other.to_string()),
         }
     }
@@ -94,10 +103,15 @@ pub struct SearchResponse {
     pub facets: Facets,
 }
 
-async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Json<SearchResponse>, ApiError> {
+async fn search(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<SearchResponse>, ApiError> {
     let started = Instant::now();
     let raw = raw.unwrap_or_default();
-    let params = SearchParams::from_pairs(url::form_urlencoded::parse(raw.as_bytes()).map(|(k, v)| (k, v.into_owned())))?;
+    let params = SearchParams::from_pairs(
+        url::form_urlencoded::parse(raw.as_bytes()).map(|(k, v)| (k, v.into_owned())),
+    )?;
     let request = params.validate()?;
     let index = state.index.clone();
     let (request, results) = tokio::task::spawn_blocking(move || {

@@ -5,8 +5,16 @@ use crate::common::{binary, data_dir, fixture};
 #[test]
 fn search_prints_json() {
     fixture();
-    let output = binary().args(["search", "apatrides", "--json", "--data"]).arg(data_dir()).output().unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let output = binary()
+        .args(["search", "apatrides", "--json", "--data"])
+        .arg(data_dir())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let body: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert!(body["total"].as_u64().unwrap() >= 1);
     assert!(body["hits"][0]["snippet"].as_str().unwrap().contains("<mark>"));
@@ -16,7 +24,14 @@ fn search_prints_json() {
 fn search_filters_by_theme_and_year() {
     fixture();
     let output = binary()
-        .args(["search", "--theme", "Return & Readmission", "--year", "2020", "--data"])
+        .args([
+            "search",
+            "--theme",
+            "Return & Readmission",
+            "--year",
+            "2020",
+            "--data",
+        ])
         .arg(data_dir())
         .output()
         .unwrap();
@@ -28,16 +43,28 @@ fn search_filters_by_theme_and_year() {
 #[test]
 fn bad_arguments_are_named() {
     fixture();
-    let output = binary().args(["search", "x", "--per-page", "1000", "--data"]).arg(data_dir()).output().unwrap();
+    let output = binary()
+        .args(["search", "x", "--per-page", "1000", "--data"])
+        .arg(data_dir())
+        .output()
+        .unwrap();
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("per_page"));
 
-    let output = binary().args(["crawl", "--mirror", "emnbelgium.be", "--data"]).arg(data_dir()).output().unwrap();
+    let output = binary()
+        .args(["crawl", "--mirror", "emnbelgium.be", "--data"])
+        .arg(data_dir())
+        .output()
+        .unwrap();
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("ORIGIN=TARGET"));
 
     let empty = tempfile::tempdir().unwrap();
-    let output = binary().args(["serve", "--data"]).arg(empty.path()).output().unwrap();
+    let output = binary()
+        .args(["serve", "--data"])
+        .arg(empty.path())
+        .output()
+        .unwrap();
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("no index"));
 }
@@ -46,5 +73,8 @@ fn bad_arguments_are_named() {
 fn help_explains_the_options() {
     let output = binary().args(["crawl", "--help"]).output().unwrap();
     let text = String::from_utf8_lossy(&output.stdout);
-    assert!(text.contains("--mirror") && text.contains("--delay") && text.contains("--data"), "{text}");
+    assert!(
+        text.contains("--mirror") && text.contains("--delay") && text.contains("--data"),
+        "{text}"
+    );
 }

@@ -2,7 +2,6 @@
 
 use std::collections::HashSet;
 
-use crawler::{CrawlConfig, Mirror};
 use index::SearchIndex;
 use migrasearch::{mirror, pipeline};
 
@@ -11,10 +10,20 @@ use crate::common::{fixture, search};
 #[test]
 fn robots_disallow_is_obeyed() {
     let log = fixture().mirror_log.entries();
-    assert!(log.iter().any(|e| e == "emnbelgium.be/robots.txt"), "robots.txt never fetched: {log:?}");
+    assert!(
+        log.iter().any(|e| e == "emnbelgium.be/robots.txt"),
+        "robots.txt never fetched: {log:?}"
+    );
     // Articles link /keywords/<tag> pages, in scope but disallowed by robots.txt.
-    assert!(!log.iter().any(|e| e.starts_with("emnbelgium.be/keywords/")), "{log:?}");
-    assert!(!log.iter().any(|e| e.starts_with("emnbelgium.be/search") || e.starts_with("emnbelgium.be/user/")), "{log:?}");
+    assert!(
+        !log.iter().any(|e| e.starts_with("emnbelgium.be/keywords/")),
+        "{log:?}"
+    );
+    assert!(
+        !log.iter()
+            .any(|e| e.starts_with("emnbelgium.be/search") || e.starts_with("emnbelgium.be/user/")),
+        "{log:?}"
+    );
     let output = &fixture().crawl_output;
     let blocked: usize = output
         .split(" blocked by robots.txt")
@@ -40,21 +49,35 @@ fn no_url_is_fetched_twice_and_traps_are_avoided() {
 #[tokio::test]
 async fn the_programme_pdf_is_indexed_with_its_parent() {
     let body = search("q=%22Talent%20Partnerships%22").await;
-    let hit = body["hits"].as_array().unwrap().iter().find(|h| h["url"].as_str().unwrap().ends_with(".pdf"));
+    let hit = body["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["url"].as_str().unwrap().ends_with(".pdf"));
     let hit = hit.expect("programme PDF not found");
-    assert_eq!(hit["parent_url"], "https://emnbelgium.be/news/emn-belgium-policy-event-2024-discussing-annual-report-2023-migration-asylum-and-considering");
+    assert_eq!(
+        hit["parent_url"],
+        "https://emnbelgium.be/news/emn-belgium-policy-event-2024-discussing-annual-report-2023-migration-asylum-and-considering"
+    );
 }
 
 #[tokio::test]
 async fn escaped_html_in_the_press_release_is_stripped() {
     let body = search("q=Belga&source=media4cohesion").await;
     let hit = &body["hits"][0];
-    assert_eq!(hit["url"], "https://media4cohesion.belgashare.be/fr/press-releases/14498");
+    assert_eq!(
+        hit["url"],
+        "https://media4cohesion.belgashare.be/fr/press-releases/14498"
+    );
     assert_eq!(hit["date"], "2025-12-17");
     assert_eq!(hit["type"], "press-release");
-    let (_, document) = crate::common::get_json(&format!("/api/documents/{}", hit["id"].as_str().unwrap())).await;
+    let (_, document) =
+        crate::common::get_json(&format!("/api/documents/{}", hit["id"].as_str().unwrap())).await;
     let text = document.to_string();
-    assert!(!text.contains("<p>") && !text.contains("&lt;p&gt;"), "escaped markup left in {text}");
+    assert!(
+        !text.contains("<p>") && !text.contains("&lt;p&gt;"),
+        "escaped markup left in {text}"
+    );
 }
 
 #[tokio::test]
@@ -63,12 +86,7 @@ async fn a_recrawl_updates_in_place() {
     let index = SearchIndex::open_or_create(dir.path()).unwrap();
     // A mirror of its own, so the shared one's request log stays that of one crawl.
     let mirror_addr = mirror::spawn(mirror::RequestLog::default()).await.unwrap();
-    let config = || {
-        let mut config = CrawlConfig::default();
-        config.mirrors = mirror::mirror_specs(mirror_addr).iter().map(|s| Mirror::parse(s).unwrap()).collect();
-        config.delay = std::time::Duration::ZERO;
-        config
-    };
+    let config = || mirror::crawl_config(mirror_addr).unwrap();
     let first = pipeline::crawl_into(config(), &index).await.unwrap();
     assert!(first.indexed >= 25, "{} indexed", first.indexed);
     let second = pipeline::crawl_into(config(), &index).await.unwrap();

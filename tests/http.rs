@@ -4,7 +4,8 @@ use serde_json::Value;
 
 use crate::common::{get_json, hit_urls, search};
 
-const PROGRAMME: &str = "https://emnbelgium.be/sites/default/files/2024-03/emn-policy-event-2024-programme.pdf";
+const PROGRAMME: &str =
+    "https://emnbelgium.be/sites/default/files/2024-03/emn-policy-event-2024-programme.pdf";
 
 fn hit_for<'a>(body: &'a Value, url: &str) -> &'a Value {
     body["hits"]
@@ -18,14 +19,20 @@ async fn apatrides_finds_the_programme_with_a_french_snippet() {
     let body = search("q=apatrides").await;
     let hit = hit_for(&body, PROGRAMME);
     let snippet = hit["snippet"].as_str().unwrap();
-    assert!(snippet.contains("<mark>apatrides</mark>") || snippet.contains("<mark>apatride</mark>"), "{snippet}");
+    assert!(
+        snippet.contains("<mark>apatrides</mark>") || snippet.contains("<mark>apatride</mark>"),
+        "{snippet}"
+    );
     // Words of the French session, not the Dutch one.
     assert!(!snippet.contains("staatlozen"), "{snippet}");
     assert_eq!(hit["type"], "event");
     assert_eq!(hit["date"], "2024-04-18");
     let languages = hit["language"].as_array().unwrap();
     for lang in ["fr", "nl", "en"] {
-        assert!(languages.iter().any(|l| l == lang), "{lang} missing from {languages:?}");
+        assert!(
+            languages.iter().any(|l| l == lang),
+            "{lang} missing from {languages:?}"
+        );
     }
 }
 
@@ -34,7 +41,10 @@ async fn staatlozen_finds_the_programme_with_a_dutch_snippet() {
     let body = search("q=staatlozen").await;
     let hit = hit_for(&body, PROGRAMME);
     let snippet = hit["snippet"].as_str().unwrap();
-    assert!(snippet.contains("<mark>staatlozen</mark>") || snippet.contains("<mark>staatloze</mark>"), "{snippet}");
+    assert!(
+        snippet.contains("<mark>staatlozen</mark>") || snippet.contains("<mark>staatloze</mark>"),
+        "{snippet}"
+    );
     assert!(!snippet.contains("apatrides"), "{snippet}");
 }
 
@@ -72,7 +82,13 @@ async fn theme_and_year_give_exactly_the_2020_return_items() {
     assert_eq!(body["total"], 2);
     for hit in body["hits"].as_array().unwrap() {
         assert_eq!(hit["year"], 2020);
-        assert!(hit["themes"].as_array().unwrap().iter().any(|t| t == "Return & Readmission"));
+        assert!(
+            hit["themes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|t| t == "Return & Readmission")
+        );
     }
 }
 
@@ -82,7 +98,12 @@ async fn facet_counts_cover_the_whole_result_set() {
     let total = body["total"].as_u64().unwrap();
     assert!(total >= 25, "only {total} documents");
     assert_eq!(body["hits"].as_array().unwrap().len(), 1);
-    let sources: u64 = body["facets"]["source"].as_array().unwrap().iter().map(|f| f["count"].as_u64().unwrap()).sum();
+    let sources: u64 = body["facets"]["source"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["count"].as_u64().unwrap())
+        .sum();
     assert_eq!(sources, total, "every document has one source");
     // Each theme count is what filtering on that theme gives.
     for facet in body["facets"]["theme"].as_array().unwrap() {
@@ -96,9 +117,24 @@ async fn facet_counts_cover_the_whole_result_set() {
 async fn organisation_facet_finds_cgrs_from_cgvs() {
     let body = search("q=CGVS").await;
     let hit = hit_for(&body, PROGRAMME);
-    assert!(hit["organisations"].as_array().unwrap().iter().any(|o| o == "CGRS"), "{hit}");
-    let cgrs = body["facets"]["organisation"].as_array().unwrap().iter().find(|f| f["value"] == "CGRS");
-    assert!(cgrs.is_some_and(|f| f["count"].as_u64().unwrap() >= 1), "{}", body["facets"]["organisation"]);
+    assert!(
+        hit["organisations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o == "CGRS"),
+        "{hit}"
+    );
+    let cgrs = body["facets"]["organisation"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["value"] == "CGRS");
+    assert!(
+        cgrs.is_some_and(|f| f["count"].as_u64().unwrap() >= 1),
+        "{}",
+        body["facets"]["organisation"]
+    );
     let filtered = search("organisation=CGRS").await;
     assert!(hit_urls(&filtered).contains(&PROGRAMME.to_owned()));
 }
@@ -106,7 +142,12 @@ async fn organisation_facet_finds_cgrs_from_cgvs() {
 #[tokio::test]
 async fn empty_query_lists_everything_newest_first() {
     let body = search("per_page=100").await;
-    let dates: Vec<&str> = body["hits"].as_array().unwrap().iter().filter_map(|h| h["date"].as_str()).collect();
+    let dates: Vec<&str> = body["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|h| h["date"].as_str())
+        .collect();
     assert!(dates.len() >= 20);
     assert!(dates.windows(2).all(|w| w[0] >= w[1]), "{dates:?}");
 }
@@ -147,7 +188,15 @@ async fn bad_parameters_get_400_naming_the_parameter() {
 
 #[tokio::test]
 async fn malformed_queries_fall_back_to_terms() {
-    for query in ["%22unbalanced", "-", "OR", "((", "apatrides%20OR", "%22%22", "AND%20AND"] {
+    for query in [
+        "%22unbalanced",
+        "-",
+        "OR",
+        "((",
+        "apatrides%20OR",
+        "%22%22",
+        "AND%20AND",
+    ] {
         let (status, body) = get_json(&format!("/api/search?q={query}")).await;
         assert_eq!(status, 200, "{query}: {body}");
     }

@@ -75,10 +75,22 @@ impl Mirror {
         Ok(Mirror { origin, target })
     }
 
-    fn serves(&self, url: &Url) -> bool {
-        url.scheme() == self.origin.scheme()
-            && url.host_str() == self.origin.host_str()
-            && url.port_or_known_default() == self.origin.port_or_known_default()
+    /// Whether this mirror answers for `url`: same host, or another alias of
+    /// it (a mirror of `www.fedasil.be` serves `fedasil.be`), whatever the scheme.
+    fn serves(&self, url: &Url, aliases: &[(String, String)]) -> bool {
+        let canonical = |host: &str| {
+            aliases
+                .iter()
+                .find(|(alias, _)| alias == host)
+                .map_or(host.to_owned(), |(_, c)| c.clone())
+        };
+        match (url.host_str(), self.origin.host_str()) {
+            (Some(host), Some(origin)) => {
+                canonical(host) == canonical(origin)
+                    && (self.origin.port().is_none() || url.port_or_known_default() == self.origin.port())
+            }
+            _ => false,
+        }
     }
 
     fn target_prefix(&self) -> String {
@@ -92,7 +104,8 @@ impl Mirror {
 impl CrawlConfig {
     /// The address to request for a real URL: the mirror's when one serves it.
     pub fn fetch_url(&self, real: &Url) -> Option<Url> {
-        match self.mirrors.iter().find(|m| m.serves(real)) {
+        let aliases = self.host_aliases();
+        match self.mirrors.iter().find(|m| m.serves(real, &aliases)) {
             Some(mirror) => Url::parse(&format!("{}{}", mirror.target_prefix(), path_and_query(real))).ok(),
             None if self.mirrors.is_empty() => Some(real.clone()),
             // With mirrors configured, a host without one is not fetched at
@@ -105,13 +118,14 @@ impl CrawlConfig {
     pub fn real_url(&self, fetched: &Url) -> Url {
         for mirror in &self.mirrors {
             let prefix = mirror.target_prefix();
-            if let Some(rest) = fetched.as_str().strip_prefix(&prefix) {
-                if rest.is_empty() || rest.starts_with('/') || rest.starts_with('?') {
-                    let origin = mirror.origin.as_str().trim_end_matches('/');
-                    let rest = if rest.is_empty() { "/" } else { rest };
-                    if let Ok(url) = Url::parse(&format!("{origin}{rest}")) {
-                        return url;
-                    }
+            let Some(rest) = fetched.as_str().strip_prefix(&prefix) else {
+                continue;
+            };
+            if rest.is_empty() || rest.starts_with('/') || rest.starts_with('?') {
+                let origin = mirror.origin.as_str().trim_end_matches('/');
+                let rest = if rest.is_empty() { "/" } else { rest };
+                if let Ok(url) = Url::parse(&format!("{origin}{rest}")) {
+                    return url;
                 }
             }
         }
@@ -462,9 +476,12 @@ mod tests {
 
     #[test]
     fn mirror_maps_both_ways() {
-        let mut config = CrawlConfig::default();
-        config.mirrors =
-            vec![Mirror::parse("https://emnbelgium.be=http://127.0.0.1:9000/emnbelgium.be").unwrap()];
+        let config = CrawlConfig {
+            mirrors: vec![
+                Mirror::parse("https://emnbelgium.be=http://127.0.0.1:9000/emnbelgium.be").unwrap(),
+            ],
+            ..CrawlConfig::default()
+        };
         let real = url("https://emnbelgium.be/news?page=1");
         let fetch = config.fetch_url(&real).unwrap();
         assert_eq!(fetch.as_str(), "http://127.0.0.1:9000/emnbelgium.be/news?page=1");
@@ -474,8 +491,10 @@ mod tests {
 
     #[test]
     fn mirror_without_path_prefix() {
-        let mut config = CrawlConfig::default();
-        config.mirrors = vec![Mirror::parse("https://fedasil.be=http://127.0.0.1:9001").unwrap()];
+        let config = CrawlConfig {
+            mirrors: vec![Mirror::parse("https://fedasil.be=http://127.0.0.1:9001").unwrap()],
+            ..CrawlConfig::default()
+        };
         let real = url("https://fedasil.be/fr/international/fonds-europeens");
         let fetch = config.fetch_url(&real).unwrap();
         assert_eq!(
@@ -483,6 +502,21 @@ mod tests {
             "http://127.0.0.1:9001/fr/international/fonds-europeens"
         );
         assert_eq!(config.real_url(&fetch), real);
+    }
+
+    #[test]
+    fn mirror_of_an_alias_serves_the_canonical_host() {
+        let config = CrawlConfig {
+            mirrors: vec![Mirror::parse("http://www.fedasil.be=http://127.0.0.1:9002").unwrap()],
+            ..CrawlConfig::default()
+        };
+        let fetch = config
+            .fetch_url(&url("https://fedasil.be/fr/international/fonds-europeens"))
+            .unwrap();
+        assert_eq!(
+            fetch.as_str(),
+            "http://127.0.0.1:9002/fr/international/fonds-europeens"
+        );
     }
 
     #[test]

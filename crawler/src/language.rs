@@ -119,20 +119,68 @@ fn primary_subtag(lang: &str) -> Option<String> {
     ok.then_some(primary)
 }
 
-/// Sets `lang` on every block: detected when possible, else the previous
-/// block's language, else the next one's, else `fallback` (e.g. `<html lang>`).
-pub fn assign_languages(blocks: &mut [TextBlock], fallback: Option<&str>) {
+/// Sets `lang` on every block: detected when possible; otherwise the
+/// previous or next detected block's language, whichever a weak guess on the
+/// block itself agrees with (a heading takes the language of the session it
+/// opens), else the previous one's, else `fallback` (e.g. `<html lang>`).
+///
+/// A bilingual line such as `Un nouveau droit de séjour pour les apatrides /
+/// Een nieuw verblijfsrecht voor staatlozen` is first split in two blocks, so
+/// each half is analysed (and quoted in snippets) in its own language.
+pub fn assign_languages(blocks: &mut Vec<TextBlock>, fallback: Option<&str>) {
+    *blocks = std::mem::take(blocks)
+        .into_iter()
+        .flat_map(split_bilingual)
+        .collect();
     let detected: Vec<Option<&'static str>> = blocks.iter().map(|b| detect(&b.text)).collect();
     let fallback = fallback.and_then(primary_subtag);
     for i in 0..blocks.len() {
-        let previous = detected[..i].iter().rev().flatten().next();
-        let next = detected[i..].iter().flatten().next();
+        let previous = detected[..i].iter().rev().flatten().next().copied();
+        let next = detected[i..].iter().flatten().next().copied();
+        let guess = weak_guess(&blocks[i].text);
+        let neighbour = match guess {
+            Some(g) if next == Some(g) && previous != Some(g) => next,
+            _ => previous.or(next),
+        };
         blocks[i].lang = detected[i]
-            .or(previous.copied())
-            .or(next.copied())
+            .or(neighbour)
             .map(str::to_string)
             .or_else(|| fallback.clone());
     }
+}
+
+/// whatlang's best guess among our languages, without any reliability bar:
+/// only good enough to choose between two neighbours.
+fn weak_guess(text: &str) -> Option<&'static str> {
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    if letters < 10 {
+        return None;
+    }
+    DETECTOR.detect(text).and_then(|info| code(info.lang()))
+}
+
+/// Splits `French title / Dutch title` lines whose halves are in different
+/// languages; leaves every other block whole.
+fn split_bilingual(block: TextBlock) -> Vec<TextBlock> {
+    let parts: Vec<&str> = block.text.split(" / ").map(str::trim).collect();
+    if parts.len() < 2 || parts.iter().any(|p| p.is_empty()) {
+        return vec![block];
+    }
+    // Both halves must be told apart with confidence: a colon or a slash in
+    // one English title must not cut it.
+    let langs: Vec<Option<&str>> = parts.iter().map(|p| detect(p)).collect();
+    let all_known = langs.iter().all(Option::is_some);
+    let differ = langs.windows(2).all(|w| w[0] != w[1]);
+    if !(all_known && differ) {
+        return vec![block];
+    }
+    parts
+        .into_iter()
+        .map(|text| TextBlock {
+            lang: None,
+            text: text.to_owned(),
+        })
+        .collect()
 }
 
 /// Languages that make up a real share of the text (≥ 10 % of characters or
@@ -225,6 +273,43 @@ mod tests {
                 Some("en")
             ]
         );
+    }
+
+    #[test]
+    fn bilingual_lines_are_split_by_language() {
+        let mut blocks = vec![
+            block("Un nouveau droit de séjour pour les apatrides / Een nieuw verblijfsrecht voor staatlozen"),
+            block("Labour migration: critical reflection / emerging trends in Belgium and the EU"),
+        ];
+        assign_languages(&mut blocks, None);
+        let got: Vec<(&str, Option<&str>)> = blocks
+            .iter()
+            .map(|b| (b.text.as_str(), b.lang.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Un nouveau droit de séjour pour les apatrides", Some("fr")),
+                ("Een nieuw verblijfsrecht voor staatlozen", Some("nl")),
+                (
+                    "Labour migration: critical reflection / emerging trends in Belgium and the EU",
+                    Some("en")
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_heading_takes_the_language_of_what_follows_when_it_looks_like_it() {
+        let mut blocks = vec![
+            block(FR),
+            block("Informatiecampagnes in derde landen"),
+            block("10.45-11.45"),
+            block(NL),
+        ];
+        assign_languages(&mut blocks, None);
+        assert_eq!(blocks[1].lang.as_deref(), Some("nl"));
+        assert_eq!(blocks[2].lang.as_deref(), Some("fr"));
     }
 
     #[test]

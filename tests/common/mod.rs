@@ -31,7 +31,10 @@ pub fn binary() -> Command {
 
 /// `--mirror` arguments for every host of the bundled mirror at `addr`.
 pub fn mirror_args(addr: SocketAddr) -> Vec<String> {
-    mirror::mirror_specs(addr).into_iter().flat_map(|spec| ["--mirror".to_owned(), spec]).collect()
+    mirror::mirror_specs(addr)
+        .into_iter()
+        .flat_map(|spec| ["--mirror".to_owned(), spec])
+        .collect()
 }
 
 pub fn fixture() -> &'static Fixture {
@@ -60,7 +63,9 @@ pub fn fixture() -> &'static Fixture {
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
                 let addr = listener.local_addr().expect("addr");
                 sender.send((addr, crawl_output)).expect("send");
-                axum::serve(listener, app(AppState { index })).await.expect("serve");
+                axum::serve(listener, app(AppState { index }))
+                    .await
+                    .expect("serve");
             });
         });
         let (addr, crawl_output) = receiver.recv().expect("fixture thread failed");
@@ -77,9 +82,14 @@ pub fn fixture() -> &'static Fixture {
 /// GETs a path of the fixture's server: status and JSON body.
 pub async fn get_json(path_and_query: &str) -> (u16, Value) {
     let url = format!("{}{}", fixture().base, path_and_query);
-    let response = reqwest::get(&url).await.unwrap_or_else(|e| panic!("GET {url}: {e}"));
+    let response = reqwest::get(&url)
+        .await
+        .unwrap_or_else(|e| panic!("GET {url}: {e}"));
     let status = response.status().as_u16();
-    let body = response.json::<Value>().await.unwrap_or_else(|e| panic!("GET {url}: not JSON: {e}"));
+    let body = response
+        .json::<Value>()
+        .await
+        .unwrap_or_else(|e| panic!("GET {url}: not JSON: {e}"));
     (status, body)
 }
 
@@ -92,7 +102,9 @@ pub async fn search(query: &str) -> Value {
 
 pub fn hit_urls(body: &Value) -> Vec<String> {
     body["hits"].as_array().map_or_else(Vec::new, |hits| {
-        hits.iter().filter_map(|h| h["url"].as_str().map(str::to_owned)).collect()
+        hits.iter()
+            .filter_map(|h| h["url"].as_str().map(str::to_owned))
+            .collect()
     })
 }
 
