@@ -94,3 +94,32 @@ async fn a_recrawl_updates_in_place() {
     assert_eq!(second.total_documents, first.total_documents);
     assert_eq!(first.total_documents as usize, first.indexed);
 }
+
+/// A local copy that serves several sites on one port, told apart by the
+/// `Host` header (no path prefix), is crawled with the real URLs kept.
+#[tokio::test]
+async fn a_mirror_dispatching_on_host_works() {
+    let addr = mirror::spawn(mirror::RequestLog::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_migrasearch"))
+        .args(["crawl", "--source", "fedasil", "--mirror"])
+        .arg(format!("https://www.fedasil.be=http://{addr}"))
+        .arg("--data")
+        .arg(dir.path())
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let index = SearchIndex::open_or_create(dir.path()).unwrap();
+    let request = migrasearch::params::SearchParams::from_pairs([("q", "réinstallation")])
+        .unwrap()
+        .validate()
+        .unwrap();
+    let results = index.search(&request).unwrap();
+    let urls: Vec<&str> = results.hits.iter().map(|h| h.url.as_str()).collect();
+    assert_eq!(urls, ["https://fedasil.be/fr/international/fonds-europeens"]);
+}
