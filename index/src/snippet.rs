@@ -17,6 +17,11 @@ use crate::schema::Fields;
 
 /// Rough snippet length in characters.
 const SNIPPET_CHARS: usize = 200;
+/// tantivy picks the best fragment of this size; the snippet is then cut
+/// from it around the matches, so they do not sit at its very end.
+const FRAGMENT_CHARS: usize = 2 * SNIPPET_CHARS;
+/// Context kept before the first match, in characters.
+const LEAD_IN_CHARS: usize = 60;
 const MARK_OPEN: &str = "<mark>";
 const MARK_CLOSE: &str = "</mark>";
 
@@ -38,7 +43,7 @@ impl Snippeter {
             let targets = Lang::ALL.iter().map(|lang| Some(*lang)).chain([None]);
             for target in targets {
                 let mut generator = SnippetGenerator::create(searcher, query, fields.body(target))?;
-                generator.set_max_num_chars(SNIPPET_CHARS);
+                generator.set_max_num_chars(FRAGMENT_CHARS);
                 generators.push((target, generator));
             }
         }
@@ -62,10 +67,7 @@ impl Snippeter {
             }
         }
         match best {
-            Some(mut snippet) => {
-                snippet.set_snippet_prefix_postfix(MARK_OPEN, MARK_CLOSE);
-                collapse_whitespace(&snippet.to_html())
-            }
+            Some(snippet) => centred_html(snippet.fragment(), snippet.highlighted()),
             // Matched in the title or metadata only, or no query: the start
             // of the text says best what the document is about.
             None => lead(doc),
@@ -89,6 +91,74 @@ fn lead(doc: &Document) -> String {
         lead.push('…');
     }
     lead
+}
+
+/// A window of about [`SNIPPET_CHARS`] around the matches of `fragment`,
+/// HTML-escaped, matches in `<mark>`, `…` where text was cut.
+fn centred_html(fragment: &str, highlights: &[std::ops::Range<usize>]) -> String {
+    let first = highlights.iter().map(|h| h.start).min().unwrap_or(0);
+    // Start a little before the first match, at a word boundary.
+    let mut start = back_by_chars(fragment, first, LEAD_IN_CHARS);
+    if start > 0 {
+        start = fragment[start..first]
+            .find(' ')
+            .map_or(start, |space| start + space + 1);
+    }
+    let mut end = forward_by_chars(fragment, start, SNIPPET_CHARS);
+    if end < fragment.len() {
+        end = fragment[first.min(end)..end]
+            .rfind(' ')
+            .map_or(end, |space| first.min(end) + space);
+    }
+    // Never cut through a match.
+    for h in highlights {
+        if h.start < end && h.end > end {
+            end = h.end;
+        }
+    }
+    let mut html = String::new();
+    if start > 0 {
+        html.push('…');
+    }
+    let mut at = start;
+    let mut marks: Vec<&std::ops::Range<usize>> = highlights
+        .iter()
+        .filter(|h| h.start >= start && h.end <= end)
+        .collect();
+    marks.sort_by_key(|h| h.start);
+    for h in marks {
+        if h.start < at {
+            continue;
+        }
+        html.push_str(&escape_html(&fragment[at..h.start]));
+        html.push_str(MARK_OPEN);
+        html.push_str(&escape_html(&fragment[h.start..h.end]));
+        html.push_str(MARK_CLOSE);
+        at = h.end;
+    }
+    html.push_str(&escape_html(&fragment[at..end]));
+    let mut html = collapse_whitespace(&html);
+    if end < fragment.len() {
+        html.push('…');
+    }
+    html
+}
+
+/// The byte offset `n` characters before `from` (or 0).
+fn back_by_chars(text: &str, from: usize, n: usize) -> usize {
+    text[..from]
+        .char_indices()
+        .rev()
+        .nth(n.saturating_sub(1))
+        .map_or(0, |(i, _)| i)
+}
+
+/// The byte offset `n` characters after `from` (or the end).
+fn forward_by_chars(text: &str, from: usize, n: usize) -> usize {
+    text[from..]
+        .char_indices()
+        .nth(n)
+        .map_or(text.len(), |(i, _)| from + i)
 }
 
 fn collapse_whitespace(text: &str) -> String {
@@ -154,6 +224,28 @@ mod tests {
         let text = "é".repeat(300);
         let lead = lead(&doc_with(&text));
         assert_eq!(lead.chars().count(), SNIPPET_CHARS + 1);
+    }
+
+    #[test]
+    fn snippet_is_centred_on_the_matches() {
+        let fragment = format!(
+            "{}le réseau d'accueil des <apatrides> {}",
+            "mot ".repeat(80),
+            "fin ".repeat(80)
+        );
+        let at = fragment.find("apatrides").unwrap();
+        let html = centred_html(&fragment, &[at..at + "apatrides".len()]);
+        assert!(html.starts_with('…') && html.ends_with('…'), "{html}");
+        assert!(html.contains("des &lt;<mark>apatrides</mark>&gt; fin"), "{html}");
+        let before = html.find("<mark>").unwrap();
+        assert!((20..=80).contains(&html[..before].chars().count()), "{html}");
+        assert!(html.chars().count() <= SNIPPET_CHARS + 40, "{html}");
+    }
+
+    #[test]
+    fn short_fragment_is_kept_whole() {
+        let html = centred_html("Fedasil & CGRA", &[0..7, 10..14]);
+        assert_eq!(html, "<mark>Fedasil</mark> &amp; <mark>CGRA</mark>");
     }
 
     #[test]
