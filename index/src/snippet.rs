@@ -234,7 +234,11 @@ mod tests {
             "fin ".repeat(80)
         );
         let at = fragment.find("apatrides").unwrap();
-        let html = centred_html(&fragment, &[at..at + "apatrides".len()]);
+        let matched = std::ops::Range {
+            start: at,
+            end: at + "apatrides".len(),
+        };
+        let html = centred_html(&fragment, std::slice::from_ref(&matched));
         assert!(html.starts_with('…') && html.ends_with('…'), "{html}");
         assert!(html.contains("des &lt;<mark>apatrides</mark>&gt; fin"), "{html}");
         let before = html.find("<mark>").unwrap();
