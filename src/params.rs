@@ -12,6 +12,11 @@ pub const DEFAULT_PER_PAGE: usize = 20;
 /// Deep pages cost as much as all the pages before them.
 pub const MAX_PAGE: usize = 500;
 
+/// Values of the facets whose vocabulary is closed: anything else is a typo.
+pub const LANGUAGES: &[&str] = &["fr", "nl", "en", "de"];
+pub const SOURCES: &[&str] = &["emn-belgium", "fedasil", "immigration-office", "media4cohesion"];
+pub const TYPES: &[&str] = &["news", "publication", "event", "project", "press-release", "page"];
+
 /// A parameter the caller got wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParamError {
@@ -139,18 +144,28 @@ impl SearchParams {
                 .filter(|v| !v.is_empty())
                 .collect()
         };
+        let closed = |name: &str, values: &[String], allowed: &[&str]| -> Result<Vec<String>, ParamError> {
+            clean(values)
+                .into_iter()
+                .map(|v| v.to_ascii_lowercase())
+                .map(|v| match allowed.contains(&v.as_str()) {
+                    true => Ok(v),
+                    false => Err(invalid(
+                        name,
+                        format!("`{v}` is not one of {}", allowed.join(", ")),
+                    )),
+                })
+                .collect()
+        };
         Ok(SearchRequest {
             query: query.trim().to_owned(),
             filters: Filters {
                 theme: clean(&self.theme),
                 organisation: clean(&self.organisation),
                 year,
-                language: clean(&self.language)
-                    .into_iter()
-                    .map(|l| l.to_ascii_lowercase())
-                    .collect(),
-                source: clean(&self.source),
-                doc_type: clean(&self.doc_type),
+                language: closed("language", &self.language, LANGUAGES)?,
+                source: closed("source", &self.source, SOURCES)?,
+                doc_type: closed("type", &self.doc_type, TYPES)?,
             },
             from,
             to,
@@ -230,5 +245,20 @@ mod tests {
         assert_eq!(error_parameter(&[("q", &"a".repeat(10_000))]), "q");
         assert_eq!(error_parameter(&[("thme", "Asylum")]), "thme");
         assert_eq!(error_parameter(&[("q", "a"), ("q", "b")]), "q");
+        assert_eq!(error_parameter(&[("type", "news-item")]), "type");
+        assert_eq!(error_parameter(&[("language", "es")]), "language");
+        assert_eq!(error_parameter(&[("source", "fedasil.be")]), "source");
+    }
+
+    #[test]
+    fn closed_facets_accept_any_case() {
+        let request = check(&[
+            ("language", "FR"),
+            ("type", "Press-Release"),
+            ("source", "fedasil"),
+        ])
+        .unwrap();
+        assert_eq!(request.filters.language, ["fr"]);
+        assert_eq!(request.filters.doc_type, ["press-release"]);
     }
 }

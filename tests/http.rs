@@ -176,6 +176,8 @@ async fn bad_parameters_get_400_naming_the_parameter() {
         ("sort=popular", "sort"),
         (long_query.as_str(), "q"),
         ("colour=red", "colour"),
+        ("type=news-item", "type"),
+        ("language=es", "language"),
     ];
     for (query, parameter) in cases {
         let (status, body) = get_json(&format!("/api/search?{query}")).await;
