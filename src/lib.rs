@@ -17,6 +17,7 @@
 //! assert_eq!(error.parameter, "per_page");
 //! ```
 
+pub mod data;
 pub mod mirror;
 pub mod params;
 pub mod pipeline;

@@ -9,8 +9,9 @@ use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
 use crawler::{CrawlConfig, Mirror};
 use index::SearchIndex;
+use migrasearch::data::DataDir;
 use migrasearch::params::SearchParams;
-use migrasearch::pipeline::{RunSummary, crawl_into};
+use migrasearch::pipeline::{RunSummary, crawl_into, reindex};
 use migrasearch::{AppState, app, mirror};
 use tracing_subscriber::EnvFilter;
 
@@ -49,6 +50,15 @@ enum Command {
     },
     /// Search the index from the command line.
     Search(SearchArgs),
+    /// Rebuild the index from the archived responses, without network access
+    /// (after a change in extraction or analysis).
+    Reindex {
+        #[command(flatten)]
+        data: DataArgs,
+        /// TOML file with the sources (their scope decides what is indexed).
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
     /// Serve only the bundled mirror of the sources (for crawling it by hand).
     Mirror {
         /// Address to listen on.
@@ -59,7 +69,7 @@ enum Command {
 
 #[derive(Args)]
 struct DataArgs {
-    /// Directory holding the index.
+    /// Directory holding the index, the crawl state and the archive.
     #[arg(long = "data", default_value = "./data", value_name = "DIR")]
     dir: PathBuf,
 }
@@ -89,6 +99,12 @@ struct CrawlArgs {
     /// Stop after this many pages per source.
     #[arg(long, value_name = "N")]
     max_pages: Option<usize>,
+    /// Visit every known page now, not only those due (listings daily, pages monthly).
+    #[arg(long)]
+    all: bool,
+    /// List what would be fetched first (start URLs and pages due), fetch nothing.
+    #[arg(long)]
+    dry_run: bool,
 }
 
 #[derive(Args)]
@@ -146,10 +162,21 @@ async fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     match Cli::parse().command {
-        Command::Demo { addr, data, recrawl } => demo(addr, &data.dir, recrawl).await,
+        Command::Demo { addr, data, recrawl } => demo(addr, &DataDir::new(data.dir), recrawl).await,
         Command::Crawl(args) => crawl(args).await,
-        Command::Serve { addr, data } => serve(addr, open_existing(&data.dir)?).await,
+        Command::Serve { addr, data } => serve(addr, DataDir::new(data.dir).open_index()?).await,
         Command::Search(args) => search(args).await,
+        Command::Reindex { data, config } => {
+            let started = Instant::now();
+            let data = DataDir::new(data.dir);
+            let indexed = reindex(&load_config(config.as_deref())?, &data)?;
+            eprintln!(
+                "reindexed {indexed} documents from {} in {:.1} s",
+                data.archive_dir().display(),
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
         Command::Mirror { addr } => {
             let listener = tokio::net::TcpListener::bind(addr)
                 .await
@@ -167,39 +194,48 @@ async fn main() -> anyhow::Result<()> {
     }
 }
 
-async fn demo(addr: SocketAddr, data: &Path, recrawl: bool) -> anyhow::Result<()> {
+async fn demo(addr: SocketAddr, data: &DataDir, recrawl: bool) -> anyhow::Result<()> {
     let started = Instant::now();
-    let index = open_or_create(data)?;
-    if index.num_docs() == 0 || recrawl {
+    let documents = data.open_or_create_index()?.num_docs();
+    if documents == 0 || recrawl {
         let mirror_addr = mirror::spawn(mirror::RequestLog::default())
             .await
             .context("starting the bundled mirror")?;
         eprintln!(
             "crawling the bundled mirror (served on http://{mirror_addr}) into {}",
-            data.display()
+            data.root().display()
         );
-        let summary = crawl_into(mirror::crawl_config(mirror_addr)?, &index).await?;
+        let mut config = mirror::crawl_config(mirror_addr)?;
+        if recrawl {
+            // Everything again, conditionally: a demo of the incremental crawl.
+            config.recrawl_listing = Duration::ZERO;
+            config.recrawl_page = Duration::ZERO;
+        }
+        let summary = crawl_into(config, data).await?;
         print_summary(&summary);
     } else {
         eprintln!(
-            "reusing the index in {} ({} documents; --recrawl to rebuild)",
-            data.display(),
-            index.num_docs()
+            "reusing the index in {} ({documents} documents; --recrawl to crawl the mirror again)",
+            data.root().display()
         );
     }
     eprintln!("ready in {:.1} s", started.elapsed().as_secs_f64());
-    serve(addr, index).await
+    serve(addr, data.open_index()?).await
 }
 
-async fn crawl(args: CrawlArgs) -> anyhow::Result<()> {
-    let mut config = match &args.config {
+fn load_config(path: Option<&Path>) -> anyhow::Result<CrawlConfig> {
+    match path {
         Some(path) => {
             let text =
                 std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-            CrawlConfig::from_toml(&text).with_context(|| format!("in {}", path.display()))?
+            Ok(CrawlConfig::from_toml(&text).with_context(|| format!("in {}", path.display()))?)
         }
-        None => CrawlConfig::default(),
-    };
+        None => Ok(CrawlConfig::default()),
+    }
+}
+
+async fn crawl(args: CrawlArgs) -> anyhow::Result<()> {
+    let mut config = load_config(args.config.as_deref())?;
     config.mirrors = args
         .mirror
         .iter()
@@ -225,7 +261,18 @@ async fn crawl(args: CrawlArgs) -> anyhow::Result<()> {
         config.sources.retain(|s| args.source.contains(&s.id));
     }
     if let Some(max) = args.max_pages {
+        if max == 0 {
+            bail!("--max-pages: must be at least 1");
+        }
         config.sources.iter_mut().for_each(|s| s.max_pages = max);
+    }
+    if args.all {
+        config.recrawl_listing = Duration::ZERO;
+        config.recrawl_page = Duration::ZERO;
+        for source in &mut config.sources {
+            source.recrawl_listing = None;
+            source.recrawl_page = None;
+        }
     }
     for start in &args.start {
         let url = url::Url::parse(start).with_context(|| format!("--start: `{start}` is not a URL"))?;
@@ -236,22 +283,45 @@ async fn crawl(args: CrawlArgs) -> anyhow::Result<()> {
             .with_context(|| format!("--start: `{start}` belongs to no configured source"))?;
         source.start_urls.push(url);
     }
-    let index = open_or_create(&args.data.dir)?;
-    let summary = crawl_into(config, &index).await?;
+    let data = DataDir::new(&args.data.dir);
+    if args.dry_run {
+        let state = crawler::state::CrawlState::open(&data.state_file())
+            .with_context(|| format!("reading the crawl state {}", data.state_file().display()))?;
+        let plan = crawler::crawl::plan(&config, &state);
+        for url in &plan {
+            match config.fetch_url(url) {
+                Some(target) if target != *url => println!("{url}\t(via {target})"),
+                _ => println!("{url}"),
+            }
+        }
+        eprintln!(
+            "{} URLs to fetch first ({} known to the crawl state); links found on them would follow",
+            plan.len(),
+            state.len()
+        );
+        return Ok(());
+    }
+    let summary = crawl_into(config, &data).await?;
     print_summary(&summary);
     Ok(())
 }
 
 fn print_summary(summary: &RunSummary) {
     let report = &summary.report;
+    let elapsed = report.elapsed.as_secs_f64();
     eprintln!(
-        "crawl done in {:.1} s: {} requests, {} documents indexed, {} listings, {} redirects, {} blocked by robots.txt, {} duplicates; index holds {} documents",
-        report.elapsed.as_secs_f64(),
+        "crawl done in {elapsed:.1} s: {} requests ({} KiB), {} new, {} changed, {} unchanged, {} not modified, {} removed, {} listings, {} redirects, {} blocked by robots.txt, {} not due, {} duplicates; index holds {} documents",
         report.fetched,
-        summary.indexed,
+        report.bytes / 1024,
+        report.new,
+        report.changed,
+        report.unchanged,
+        report.not_modified,
+        summary.removed,
         report.listings,
         report.redirects,
         report.robots_blocked,
+        report.not_due,
         report.duplicates,
         summary.total_documents,
     );
@@ -260,8 +330,8 @@ fn print_summary(summary: &RunSummary) {
     }
     for (host, stats) in &report.hosts {
         eprintln!(
-            "  {host}: {} fetched, {} failed, {} blocked, delay {:?}",
-            stats.fetched, stats.failed, stats.robots_blocked, stats.delay
+            "  {host}: {} fetched, {} not modified, {} failed, {} blocked, delay {:?}",
+            stats.fetched, stats.not_modified, stats.failed, stats.robots_blocked, stats.delay
         );
     }
 }
@@ -297,7 +367,7 @@ async fn search(args: SearchArgs) -> anyhow::Result<()> {
         per_page: args.per_page,
     };
     let request = params.validate().map_err(|e| anyhow::anyhow!("--{}", e))?;
-    let index = open_existing(&args.data.dir)?;
+    let index = DataDir::new(&args.data.dir).open_index()?;
     let results = index.search(&request)?;
     if args.json {
         let body = serde_json::json!({
@@ -337,19 +407,6 @@ fn html_unescape(text: &str) -> String {
         .replace("&gt;", ">")
         .replace("&quot;", "\"")
         .replace("&#39;", "'")
+        .replace("&#x27;", "'")
         .replace("&amp;", "&")
-}
-
-fn open_or_create(dir: &Path) -> anyhow::Result<SearchIndex> {
-    SearchIndex::open_or_create(dir).with_context(|| format!("opening the index in {}", dir.display()))
-}
-
-fn open_existing(dir: &Path) -> anyhow::Result<SearchIndex> {
-    if !dir.join("meta.json").exists() {
-        bail!(
-            "no index in {}: run `migrasearch crawl` or `migrasearch demo` first",
-            dir.display()
-        );
-    }
-    open_or_create(dir)
 }

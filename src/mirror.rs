@@ -88,42 +88,82 @@ pub fn crawl_config(addr: SocketAddr) -> crawler::Result<crawler::CrawlConfig> {
     })
 }
 
-async fn serve_file(State(log): State<RequestLog>, headers: HeaderMap, request: Request) -> Response {
-    let uri = request.uri();
-    let path = uri.path();
-    let query = uri.query();
-    let first = path.trim_start_matches('/').split('/').next().unwrap_or_default();
-    let (host, path) = if SITE.get_dir(first).is_some() {
-        (first.to_owned(), &path[1 + first.len()..])
-    } else {
-        let host = headers
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .map(|h| h.split(':').next().unwrap_or(h).to_owned())
-            .unwrap_or_default();
-        (host, path)
-    };
-    let path = if path.is_empty() { "/" } else { path };
-    log.push(match query {
-        Some(q) => format!("{host}{path}?{q}"),
-        None => format!("{host}{path}"),
-    });
-    match file_for(&host, path, query) {
-        Some(file) => {
-            let content_type = content_type(file.path().to_str().unwrap_or_default());
-            (
-                [(header::CONTENT_TYPE, content_type)],
-                Body::from(file.contents()),
-            )
-                .into_response()
+/// Which site and page a request to the mirror asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MirrorRequest {
+    pub host: String,
+    pub path: String,
+    pub query: Option<String>,
+}
+
+impl MirrorRequest {
+    /// `/<host>/<path>` when the first segment is a mirrored host, else
+    /// `/<path>` on the host named by the `Host` header.
+    pub fn parse(headers: &HeaderMap, uri: &axum::http::Uri) -> MirrorRequest {
+        let path = uri.path();
+        let first = path.trim_start_matches('/').split('/').next().unwrap_or_default();
+        let (host, path) = if SITE.get_dir(first).is_some() {
+            (first.to_owned(), &path[1 + first.len()..])
+        } else {
+            let host = headers
+                .get(header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .map(|h| h.split(':').next().unwrap_or(h).to_owned())
+                .unwrap_or_default();
+            (host, path)
+        };
+        let path = if path.is_empty() { "/" } else { path };
+        MirrorRequest {
+            host,
+            path: path.to_owned(),
+            query: uri.query().map(str::to_owned),
         }
-        None => (
+    }
+
+    /// `host/path?query`, as the request log records it.
+    pub fn key(&self) -> String {
+        match &self.query {
+            Some(q) => format!("{}{}?{q}", self.host, self.path),
+            None => format!("{}{}", self.host, self.path),
+        }
+    }
+}
+
+async fn serve_file(State(log): State<RequestLog>, headers: HeaderMap, request: Request) -> Response {
+    let wanted = MirrorRequest::parse(&headers, request.uri());
+    log.push(wanted.key());
+    respond(&wanted, &headers)
+}
+
+/// The mirror's answer: the file, with an `ETag` (and 304 to a matching
+/// `If-None-Match`, as the real Drupal sites do, so recrawls can be
+/// conditional), or 404.
+pub fn respond(wanted: &MirrorRequest, headers: &HeaderMap) -> Response {
+    let Some(file) = file_for(&wanted.host, &wanted.path, wanted.query.as_deref()) else {
+        return (
             StatusCode::NOT_FOUND,
             [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
             "<h1>Page not found</h1>",
         )
-            .into_response(),
+            .into_response();
+    };
+    let etag = etag(file.contents());
+    let matches = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|tag| tag.trim() == etag));
+    if matches {
+        return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();
     }
+    let content_type = content_type(file.path().to_str().unwrap_or_default());
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (header::ETAG, etag),
+        ],
+        Body::from(file.contents()),
+    )
+        .into_response()
 }
 
 fn file_for(host: &str, path: &str, query: Option<&str>) -> Option<&'static include_dir::File<'static>> {
@@ -151,6 +191,13 @@ fn percent_decode(path: &str) -> Option<String> {
         .decode_utf8()
         .ok()
         .map(|s| s.into_owned())
+}
+
+fn etag(contents: &[u8]) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    contents.hash(&mut hasher);
+    format!("\"{:016x}\"", hasher.finish())
 }
 
 fn content_type(path: &str) -> &'static str {

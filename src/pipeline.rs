@@ -1,53 +1,150 @@
-//! From crawl to index: runs the crawler and upserts what it extracts.
+//! From crawl to index: runs the crawler and applies what it reports to the
+//! index; rebuilds the index from the archive (`reindex`).
 //!
 //! The two library crates never meet; this module maps one's documents onto
 //! the other's.
 
+use std::io::IsTerminal;
+
 use anyhow::Context;
-use crawler::{CrawlConfig, CrawlReport};
+use crawler::archive::{ArchiveWriter, latest_per_url, read_archive};
+use crawler::state::CrawlState;
+use crawler::{CrawlConfig, CrawlEvent, CrawlReport};
 use index::SearchIndex;
+use indicatif::{ProgressBar, ProgressStyle};
 use tokio::sync::mpsc;
+
+use crate::data::DataDir;
 
 /// Documents indexed between two commits, so that a long crawl becomes
 /// searchable as it goes and an interruption loses little.
-const COMMIT_EVERY: usize = 200;
+const COMMIT_EVERY: usize = 50;
 
 /// What a crawl-and-index run did.
 pub struct RunSummary {
     pub report: CrawlReport,
     pub indexed: usize,
+    pub removed: usize,
     pub total_documents: u64,
 }
 
-/// Crawls with `config` and upserts every document into `index` (keyed by
-/// canonical URL, so a recrawl updates in place).
-pub async fn crawl_into(config: CrawlConfig, index: &SearchIndex) -> anyhow::Result<RunSummary> {
-    let (sender, mut receiver) = mpsc::channel::<crawler::Document>(64);
+/// Crawls with `config` and applies new, changed and removed documents to
+/// the index in `data` (keyed by canonical URL, so a recrawl updates in
+/// place). Crawl state and archive live in `data` too.
+pub async fn crawl_into(config: CrawlConfig, data: &DataDir) -> anyhow::Result<RunSummary> {
+    let index = data.open_or_create_index()?;
+    let mut state = CrawlState::open(&data.state_file())
+        .with_context(|| format!("opening the crawl state {}", data.state_file().display()))?;
+    forget_unindexed(&mut state, &index)?;
+    let mut archive = ArchiveWriter::open(&data.archive_dir())
+        .with_context(|| format!("opening the archive in {}", data.archive_dir().display()))?;
+
+    let progress = progress_bar();
+    let (sender, mut receiver) = mpsc::channel::<CrawlEvent>(64);
     let writer_index = index.clone();
+    let bar = progress.clone();
     // Indexing is blocking work; it runs beside the async crawl.
-    let indexer = tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
+    let indexer = tokio::task::spawn_blocking(move || -> anyhow::Result<(usize, usize)> {
         let mut writer = writer_index.writer().context("opening the index writer")?;
-        let mut indexed = 0;
-        while let Some(document) = receiver.blocking_recv() {
-            writer
-                .upsert(&to_index_document(document))
-                .context("indexing a document")?;
-            indexed += 1;
-            if indexed % COMMIT_EVERY == 0 {
+        let (mut indexed, mut removed, mut pending) = (0, 0, 0);
+        while let Some(event) = receiver.blocking_recv() {
+            match event {
+                CrawlEvent::Document(document) => {
+                    writer
+                        .upsert(&to_index_document(*document))
+                        .context("indexing a document")?;
+                    indexed += 1;
+                    pending += 1;
+                }
+                CrawlEvent::Removed { document_url } => {
+                    writer.delete(&document_url).context("removing a document")?;
+                    removed += 1;
+                    pending += 1;
+                }
+                CrawlEvent::Fetched { url, status } => {
+                    bar.inc(1);
+                    bar.set_message(url.clone());
+                    if bar.is_hidden() {
+                        tracing::info!(%url, status, "fetched");
+                    }
+                }
+            }
+            if pending >= COMMIT_EVERY {
                 writer.commit().context("committing the index")?;
                 writer = writer_index.writer().context("reopening the index writer")?;
+                pending = 0;
             }
         }
         writer.commit().context("committing the index")?;
-        Ok(indexed)
+        Ok((indexed, removed))
     });
-    let report = crawler::crawl(config, sender).await.context("crawling")?;
-    let indexed = indexer.await.context("indexer task")??;
+    let crawled = crawler::crawl(config, &mut state, Some(&mut archive), sender).await;
+    let (indexed, removed) = indexer.await.context("indexer task")??;
+    progress.finish_and_clear();
+    let report = crawled.context("crawling")?;
+    archive.finish().context("closing the archive")?;
+    state.compact().context("compacting the crawl state")?;
     Ok(RunSummary {
         report,
         indexed,
+        removed,
         total_documents: index.num_docs(),
     })
+}
+
+/// A page whose document never reached the index (a crawl killed before
+/// its commit) must be fetched in full again, not revalidated.
+fn forget_unindexed(state: &mut CrawlState, index: &SearchIndex) -> anyhow::Result<()> {
+    let mut missing = Vec::new();
+    for known in state.iter() {
+        if let Some(document_url) = &known.document_url
+            && !index.contains(document_url).context("checking the index")?
+        {
+            missing.push(known.clone());
+        }
+    }
+    for mut known in missing {
+        known.content_hash = None;
+        known.document_url = None;
+        known.etag = None;
+        known.last_modified = None;
+        known.next_due = None;
+        state.record(known).context("updating the crawl state")?;
+    }
+    Ok(())
+}
+
+/// Rebuilds the whole index from the archive, without any network access.
+/// Returns the number of documents indexed.
+pub fn reindex(config: &CrawlConfig, data: &DataDir) -> anyhow::Result<usize> {
+    let responses = read_archive(&data.archive_dir())
+        .with_context(|| format!("reading the archive in {}", data.archive_dir().display()))?;
+    let responses = latest_per_url(responses);
+    let documents = crawler::replay::documents_from_archive(config, &responses);
+    let index = data.open_or_create_index()?;
+    let mut writer = index.writer().context("opening the index writer")?;
+    writer.delete_all().context("clearing the index")?;
+    for document in &documents {
+        writer
+            .upsert(&to_index_document(document.clone()))
+            .context("indexing a document")?;
+    }
+    writer.commit().context("committing the index")?;
+    Ok(documents.len())
+}
+
+/// A progress bar on a terminal; hidden (plain log lines instead) otherwise.
+fn progress_bar() -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {pos} pages fetched, {elapsed} · {wide_msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
 }
 
 /// The crawler's document as the index takes it.

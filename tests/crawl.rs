@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use index::SearchIndex;
+use migrasearch::data::DataDir;
 use migrasearch::{mirror, pipeline};
 
 use crate::common::{fixture, search};
@@ -83,16 +83,29 @@ async fn escaped_html_in_the_press_release_is_stripped() {
 #[tokio::test]
 async fn a_recrawl_updates_in_place() {
     let dir = tempfile::tempdir().unwrap();
-    let index = SearchIndex::open_or_create(dir.path()).unwrap();
+    let data = DataDir::new(dir.path());
     // A mirror of its own, so the shared one's request log stays that of one crawl.
-    let mirror_addr = mirror::spawn(mirror::RequestLog::default()).await.unwrap();
+    let log = mirror::RequestLog::default();
+    let mirror_addr = mirror::spawn(log.clone()).await.unwrap();
     let config = || mirror::crawl_config(mirror_addr).unwrap();
-    let first = pipeline::crawl_into(config(), &index).await.unwrap();
+    let first = pipeline::crawl_into(config(), &data).await.unwrap();
     assert!(first.indexed >= 25, "{} indexed", first.indexed);
-    let second = pipeline::crawl_into(config(), &index).await.unwrap();
-    assert_eq!(second.indexed, first.indexed);
-    assert_eq!(second.total_documents, first.total_documents);
     assert_eq!(first.total_documents as usize, first.indexed);
+    let requests_of_first = log.entries().len();
+    // Everything due again: every page is asked for, conditionally.
+    let mut again = config();
+    again.recrawl_listing = std::time::Duration::ZERO;
+    again.recrawl_page = std::time::Duration::ZERO;
+    let second = pipeline::crawl_into(again, &data).await.unwrap();
+    assert_eq!(second.indexed, 0, "nothing changed, nothing to reindex");
+    assert_eq!(second.total_documents, first.total_documents);
+    assert!(second.report.not_modified >= 25, "{:?}", second.report);
+    assert!(log.entries().len() > requests_of_first);
+    // Right after, with the default schedule only the start pages are due.
+    let third = pipeline::crawl_into(config(), &data).await.unwrap();
+    assert_eq!(third.indexed, 0);
+    assert!(third.report.not_due >= 25, "{:?}", third.report);
+    assert_eq!(third.total_documents, first.total_documents);
 }
 
 /// A local copy that serves several sites on one port, told apart by the
@@ -114,7 +127,7 @@ async fn a_mirror_dispatching_on_host_works() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let index = SearchIndex::open_or_create(dir.path()).unwrap();
+    let index = DataDir::new(dir.path()).open_index().unwrap();
     let request = migrasearch::params::SearchParams::from_pairs([("q", "réinstallation")])
         .unwrap()
         .validate()

@@ -27,6 +27,10 @@ pub struct CrawlConfig {
     pub max_page_bytes: usize,
     /// Real origins served by a local copy instead (`--mirror`).
     pub mirrors: Vec<Mirror>,
+    /// How soon a listing page is due again (they change as items are added).
+    pub recrawl_listing: Duration,
+    /// How soon any other page is due again.
+    pub recrawl_page: Duration,
 }
 
 /// One site (or part of one) that we crawl.
@@ -48,6 +52,12 @@ pub struct Source {
     /// Overrides the crawl-wide delay for this source.
     pub delay: Option<Duration>,
     pub max_pages: usize,
+    /// Override the crawl-wide settings of the same names for this source.
+    pub timeout: Option<Duration>,
+    pub max_page_bytes: Option<usize>,
+    pub user_agent: Option<String>,
+    pub recrawl_listing: Option<Duration>,
+    pub recrawl_page: Option<Duration>,
 }
 
 /// A real origin (`https://emnbelgium.be`) answered by another base URL
@@ -132,6 +142,26 @@ impl CrawlConfig {
         fetched.clone()
     }
 
+    /// What one request of `source` may cost.
+    pub fn limits(&self, source: &Source) -> crate::fetch::Limits {
+        crate::fetch::Limits {
+            timeout: source.timeout.unwrap_or(self.timeout),
+            max_bytes: source.max_page_bytes.unwrap_or(self.max_page_bytes),
+            user_agent: source
+                .user_agent
+                .clone()
+                .unwrap_or_else(|| self.user_agent.clone()),
+        }
+    }
+
+    /// How long until a page of `source` is due again.
+    pub fn recrawl_interval(&self, source: &Source, is_listing: bool) -> Duration {
+        match is_listing {
+            true => source.recrawl_listing.unwrap_or(self.recrawl_listing),
+            false => source.recrawl_page.unwrap_or(self.recrawl_page),
+        }
+    }
+
     /// `(alias, canonical)` pairs for URL canonicalisation, canonical hosts included.
     pub fn host_aliases(&self) -> Vec<(String, String)> {
         self.sources
@@ -200,6 +230,10 @@ struct CrawlSection {
     delay: Option<String>,
     timeout: Option<String>,
     max_page_bytes: Option<usize>,
+    /// e.g. `"1day"`.
+    recrawl_listing: Option<String>,
+    /// e.g. `"30days"`.
+    recrawl_page: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -218,6 +252,11 @@ struct SourceSection {
     excluded_hosts: Vec<String>,
     delay: Option<String>,
     max_pages: Option<usize>,
+    timeout: Option<String>,
+    max_page_bytes: Option<usize>,
+    user_agent: Option<String>,
+    recrawl_listing: Option<String>,
+    recrawl_page: Option<String>,
 }
 
 const DEFAULT_MAX_PAGES: usize = 2000;
@@ -231,6 +270,8 @@ impl Default for CrawlConfig {
             timeout: Duration::from_secs(30),
             max_page_bytes: 10 * 1024 * 1024,
             mirrors: Vec::new(),
+            recrawl_listing: Duration::from_secs(24 * 3600),
+            recrawl_page: Duration::from_secs(30 * 24 * 3600),
         }
     }
 }
@@ -254,10 +295,13 @@ impl CrawlConfig {
             config.timeout = parse_duration("crawl.timeout", &timeout)?;
         }
         if let Some(max) = section.max_page_bytes {
-            if max == 0 {
-                return Err(Error::Config("crawl.max_page_bytes: must be positive".into()));
-            }
-            config.max_page_bytes = max;
+            config.max_page_bytes = positive("crawl.max_page_bytes", max)?;
+        }
+        if let Some(every) = section.recrawl_listing {
+            config.recrawl_listing = parse_duration("crawl.recrawl_listing", &every)?;
+        }
+        if let Some(every) = section.recrawl_page {
+            config.recrawl_page = parse_duration("crawl.recrawl_page", &every)?;
         }
         if !file.sources.is_empty() {
             config.sources = file
@@ -297,11 +341,47 @@ impl SourceSection {
                 .as_deref()
                 .map(|d| parse_duration(&key("delay"), d))
                 .transpose()?,
-            max_pages: self.max_pages.unwrap_or(DEFAULT_MAX_PAGES),
+            max_pages: self
+                .max_pages
+                .map(|n| positive(&key("max_pages"), n))
+                .transpose()?
+                .unwrap_or(DEFAULT_MAX_PAGES),
+            timeout: self
+                .timeout
+                .as_deref()
+                .map(|d| parse_duration(&key("timeout"), d))
+                .transpose()?,
+            max_page_bytes: self
+                .max_page_bytes
+                .map(|n| positive(&key("max_page_bytes"), n))
+                .transpose()?,
+            user_agent: match self.user_agent {
+                Some(agent) if agent.trim().is_empty() => {
+                    return Err(Error::Config(key("user_agent: must not be empty")));
+                }
+                agent => agent,
+            },
+            recrawl_listing: self
+                .recrawl_listing
+                .as_deref()
+                .map(|d| parse_duration(&key("recrawl_listing"), d))
+                .transpose()?,
+            recrawl_page: self
+                .recrawl_page
+                .as_deref()
+                .map(|d| parse_duration(&key("recrawl_page"), d))
+                .transpose()?,
             hosts: self.hosts,
             id: self.id,
         })
     }
+}
+
+fn positive(key: &str, value: usize) -> Result<usize> {
+    if value == 0 {
+        return Err(Error::Config(format!("{key}: must be positive")));
+    }
+    Ok(value)
 }
 
 fn parse_duration(key: &str, value: &str) -> Result<Duration> {
@@ -348,6 +428,11 @@ pub fn default_sources() -> Vec<Source> {
             excluded_hosts: vec!["dev.infinity-dt.com".into(), "*.infinity-dt.com".into()],
             delay: None,
             max_pages: DEFAULT_MAX_PAGES,
+            timeout: None,
+            max_page_bytes: None,
+            user_agent: None,
+            recrawl_listing: None,
+            recrawl_page: None,
         },
         Source {
             id: "fedasil".into(),
@@ -371,6 +456,11 @@ pub fn default_sources() -> Vec<Source> {
             excluded_hosts: Vec::new(),
             delay: None,
             max_pages: DEFAULT_MAX_PAGES,
+            timeout: None,
+            max_page_bytes: None,
+            user_agent: None,
+            recrawl_listing: None,
+            recrawl_page: None,
         },
         Source {
             id: "immigration-office".into(),
@@ -393,6 +483,11 @@ pub fn default_sources() -> Vec<Source> {
             excluded_hosts: vec!["*.f2w.bosa.be".into()],
             delay: None,
             max_pages: DEFAULT_MAX_PAGES,
+            timeout: None,
+            max_page_bytes: None,
+            user_agent: None,
+            recrawl_listing: None,
+            recrawl_page: None,
         },
         Source {
             id: "media4cohesion".into(),
@@ -408,6 +503,11 @@ pub fn default_sources() -> Vec<Source> {
             excluded_hosts: Vec::new(),
             delay: None,
             max_pages: DEFAULT_MAX_PAGES,
+            timeout: None,
+            max_page_bytes: None,
+            user_agent: None,
+            recrawl_listing: None,
+            recrawl_page: None,
         },
     ]
 }

@@ -7,6 +7,9 @@ pub enum Error {
     /// The configuration (file, `--mirror`, options) is invalid; the message names the key.
     #[error("invalid configuration: {0}")]
     Config(String),
+    /// The crawl state store could not be read or written.
+    #[error("crawl state: {0}")]
+    State(#[from] crate::state::StateError),
     /// The HTTP client could not be built.
     #[error("http client: {0}")]
     Client(String),

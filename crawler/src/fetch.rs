@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use reqwest::header::{CONTENT_TYPE, HOST, LOCATION};
+use reqwest::header::{CONTENT_TYPE, HOST, IF_MODIFIED_SINCE, IF_NONE_MATCH, LOCATION, USER_AGENT};
 use url::Url;
 
 use crate::config::CrawlConfig;
@@ -17,6 +17,13 @@ pub struct Fetched {
     pub content_type: Option<String>,
     /// Redirect target, for 3xx answers.
     pub location: Option<Url>,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    /// How long the server asks us to wait (429, 503), from `Retry-After`.
+    pub retry_after: Option<Duration>,
+    /// Headers as sent and received, for the archive.
+    pub request_headers: Vec<(String, String)>,
+    pub response_headers: Vec<(String, String)>,
     pub body: Vec<u8>,
 }
 
@@ -34,33 +41,53 @@ pub enum FetchError {
     Network(String),
 }
 
+/// What one request may cost, from the source's settings.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    pub timeout: Duration,
+    pub max_bytes: usize,
+    pub user_agent: String,
+}
+
+/// Validators of the copy we have, for a conditional request.
+#[derive(Debug, Clone, Default)]
+pub struct Validators {
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+}
+
 pub struct Fetcher {
     client: reqwest::Client,
-    max_bytes: usize,
-    timeout: Duration,
 }
 
 impl Fetcher {
     pub fn new(config: &CrawlConfig) -> Result<Fetcher> {
         let client = reqwest::Client::builder()
-            .user_agent(config.user_agent.clone())
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(config.timeout.min(Duration::from_secs(10)))
             .build()
             .map_err(|e| Error::Client(e.to_string()))?;
-        Ok(Fetcher {
-            client,
-            max_bytes: config.max_page_bytes,
-            timeout: config.timeout,
-        })
+        Ok(Fetcher { client })
     }
 
-    /// GETs a real URL (through its mirror when one is configured).
-    pub async fn get(&self, config: &CrawlConfig, real: &Url) -> std::result::Result<Fetched, FetchError> {
+    /// GETs a real URL (through its mirror when one is configured),
+    /// conditionally when `validators` has any.
+    pub async fn get(
+        &self,
+        config: &CrawlConfig,
+        real: &Url,
+        limits: &Limits,
+        validators: &Validators,
+    ) -> std::result::Result<Fetched, FetchError> {
         let target = config.fetch_url(real).ok_or(FetchError::NotMirrored)?;
         // The whole exchange, body included, must fit in the timeout: a
         // server that trickles bytes forever must not hold the crawl.
-        match tokio::time::timeout(self.timeout, self.exchange(config, real, &target)).await {
+        match tokio::time::timeout(
+            limits.timeout,
+            self.exchange(config, real, &target, limits, validators),
+        )
+        .await
+        {
             Ok(result) => result,
             Err(_) => Err(FetchError::Timeout),
         }
@@ -71,31 +98,50 @@ impl Fetcher {
         config: &CrawlConfig,
         real: &Url,
         target: &Url,
+        limits: &Limits,
+        validators: &Validators,
     ) -> std::result::Result<Fetched, FetchError> {
+        let mut request_headers = vec![(USER_AGENT.to_string(), limits.user_agent.clone())];
+        if let Some(host) = real.host_str() {
+            // Also sent to a local copy that serves several sites on one
+            // port: it tells them apart by Host, as the real servers do.
+            request_headers.push((HOST.to_string(), host.to_owned()));
+        }
+        if let Some(etag) = &validators.etag {
+            request_headers.push((IF_NONE_MATCH.to_string(), etag.clone()));
+        }
+        if let Some(date) = &validators.last_modified {
+            request_headers.push((IF_MODIFIED_SINCE.to_string(), date.clone()));
+        }
         let mut request = self.client.get(target.clone());
-        if target.host_str() != real.host_str() {
-            // A local copy that serves several sites on one port tells them
-            // apart by Host, as the real servers do.
-            if let Some(host) = real.host_str() {
-                request = request.header(HOST, host);
-            }
+        for (name, value) in &request_headers {
+            request = request.header(name, value);
         }
         let mut response = request.send().await.map_err(network_error)?;
         let status = response.status().as_u16();
-        let content_type = header_str(&response, CONTENT_TYPE);
-        let location = header_str(&response, LOCATION)
+        let header = |name: &str| header_str(&response, name);
+        let content_type = header(CONTENT_TYPE.as_str());
+        let location = header(LOCATION.as_str())
             .and_then(|loc| target.join(&loc).ok())
             .map(|fetched| config.real_url(&fetched));
+        let etag = header("etag");
+        let last_modified = header("last-modified");
+        let retry_after = header("retry-after").and_then(|v| parse_retry_after(&v));
+        let response_headers = response
+            .headers()
+            .iter()
+            .filter_map(|(name, value)| Some((name.to_string(), value.to_str().ok()?.to_owned())))
+            .collect();
         if response
             .content_length()
-            .is_some_and(|len| len > self.max_bytes as u64)
+            .is_some_and(|len| len > limits.max_bytes as u64)
         {
-            return Err(FetchError::TooLarge(self.max_bytes));
+            return Err(FetchError::TooLarge(limits.max_bytes));
         }
         let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(network_error)? {
-            if body.len() + chunk.len() > self.max_bytes {
-                return Err(FetchError::TooLarge(self.max_bytes));
+            if body.len() + chunk.len() > limits.max_bytes {
+                return Err(FetchError::TooLarge(limits.max_bytes));
             }
             body.extend_from_slice(&chunk);
         }
@@ -103,12 +149,33 @@ impl Fetcher {
             status,
             content_type,
             location,
+            etag,
+            last_modified,
+            retry_after,
+            request_headers,
+            response_headers,
             body,
         })
     }
 }
 
-fn header_str(response: &reqwest::Response, name: reqwest::header::HeaderName) -> Option<String> {
+/// `Retry-After` as seconds or an HTTP date; capped so that a hostile value
+/// cannot stall the crawl for days.
+pub fn parse_retry_after(value: &str) -> Option<Duration> {
+    let value = value.trim();
+    let wait = match value.parse::<u64>() {
+        Ok(seconds) => Duration::from_secs(seconds),
+        Err(_) => {
+            let when = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+            (when.with_timezone(&chrono::Utc) - chrono::Utc::now())
+                .to_std()
+                .unwrap_or_default()
+        }
+    };
+    Some(wait.min(Duration::from_secs(3600)))
+}
+
+fn header_str(response: &reqwest::Response, name: &str) -> Option<String> {
     response.headers().get(name)?.to_str().ok().map(str::to_owned)
 }
 
@@ -194,6 +261,16 @@ mod tests {
     #[test]
     fn invalid_utf8_without_label_falls_back_to_windows_1252() {
         assert_eq!(decode_html(b"Fran\xe7ais", None), "Français");
+    }
+
+    #[test]
+    fn retry_after_in_seconds_or_as_a_date() {
+        assert_eq!(parse_retry_after("2"), Some(Duration::from_secs(2)));
+        assert_eq!(parse_retry_after(" 120 "), Some(Duration::from_secs(120)));
+        assert_eq!(parse_retry_after("99999999"), Some(Duration::from_secs(3600)));
+        let past = "Wed, 21 Oct 2015 07:28:00 GMT";
+        assert_eq!(parse_retry_after(past), Some(Duration::ZERO));
+        assert_eq!(parse_retry_after("soon"), None);
     }
 
     #[test]

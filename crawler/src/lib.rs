@@ -22,6 +22,7 @@
 //! assert!(page.document.organisations.contains(&"CGRS".to_owned()));
 //! ```
 
+pub mod archive;
 pub mod config;
 pub mod crawl;
 pub mod dates;
@@ -31,11 +32,14 @@ pub mod extract;
 pub mod fetch;
 pub mod language;
 pub mod organisations;
+pub mod replay;
 pub mod robots;
+pub mod sitemap;
+pub mod state;
 pub mod themes;
 pub mod urls;
 
 pub use config::{CrawlConfig, Mirror, Source};
-pub use crawl::{CrawlReport, HostReport, crawl};
+pub use crawl::{CrawlEvent, CrawlReport, HostReport, crawl};
 pub use document::{DocType, Document, TextBlock};
 pub use error::{Error, Result};

@@ -234,6 +234,16 @@ impl SearchIndex {
         self.shared.reader.searcher().num_docs()
     }
 
+    /// Whether a document with this canonical URL is in the index.
+    pub fn contains(&self, url: &str) -> Result<bool> {
+        let searcher = self.shared.reader.searcher();
+        let query = TermQuery::new(
+            Term::from_field_text(self.shared.fields.url, url),
+            IndexRecordOption::Basic,
+        );
+        Ok(searcher.search(&query, &Count)? > 0)
+    }
+
     /// The document with this id, if any.
     pub fn get(&self, id: &str) -> Result<Option<StoredDocument>> {
         let searcher = self.shared.reader.searcher();

@@ -58,6 +58,14 @@ impl IndexWriter {
         Ok(())
     }
 
+    /// Deletes every document (`reindex` rebuilds from scratch). Visible,
+    /// with what is added after it, at [`commit`](Self::commit): a search
+    /// never sees the index empty.
+    pub fn delete_all(&mut self) -> Result<()> {
+        self.writer.delete_all_documents()?;
+        Ok(())
+    }
+
     /// Makes every change since the writer was opened durable and visible to
     /// the next search, atomically, then releases the writer lock.
     pub fn commit(mut self) -> Result<()> {
@@ -133,4 +141,34 @@ fn to_tantivy(fields: &Fields, doc: &Document) -> Result<TantivyDocument> {
         out.add_i64(fields.date, schema::date_value(date));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Document, SearchIndex};
+
+    fn doc(url: &str) -> Document {
+        Document {
+            url: url.to_owned(),
+            title: "Accueil".to_owned(),
+            ..Document::default()
+        }
+    }
+
+    #[test]
+    fn delete_all_then_add_is_atomic() {
+        let index = SearchIndex::create_in_ram().unwrap();
+        let mut writer = index.writer().unwrap();
+        writer.upsert(&doc("https://example.org/a")).unwrap();
+        writer.upsert(&doc("https://example.org/b")).unwrap();
+        writer.commit().unwrap();
+        let mut writer = index.writer().unwrap();
+        writer.delete_all().unwrap();
+        writer.upsert(&doc("https://example.org/c")).unwrap();
+        assert_eq!(index.num_docs(), 2, "nothing visible before the commit");
+        writer.commit().unwrap();
+        assert_eq!(index.num_docs(), 1);
+        assert!(index.contains("https://example.org/c").unwrap());
+        assert!(!index.contains("https://example.org/a").unwrap());
+    }
 }

@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use index::SearchIndex;
 use migrasearch::{AppState, app, mirror};
 use serde_json::Value;
 
@@ -59,7 +58,9 @@ pub fn fixture() -> &'static Fixture {
                     .expect("running migrasearch crawl");
                 let crawl_output = String::from_utf8_lossy(&output.stderr).into_owned();
                 assert!(output.status.success(), "crawl failed:\n{crawl_output}");
-                let index = SearchIndex::open_or_create(&thread_data).expect("index");
+                let index = migrasearch::data::DataDir::new(&thread_data)
+                    .open_index()
+                    .expect("index");
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
                 let addr = listener.local_addr().expect("addr");
                 sender.send((addr, crawl_output)).expect("send");
