@@ -308,6 +308,13 @@ async fn crawl(args: CrawlArgs) -> anyhow::Result<()> {
 
 fn print_summary(summary: &RunSummary) {
     let report = &summary.report;
+    if summary.interrupted {
+        eprintln!(
+            "crawl interrupted: {} documents indexed, {} removed, index holds {}; run the same command again to resume",
+            summary.indexed, summary.removed, summary.total_documents
+        );
+        return;
+    }
     let elapsed = report.elapsed.as_secs_f64();
     eprintln!(
         "crawl done in {elapsed:.1} s: {} requests ({} KiB), {} new, {} changed, {} unchanged, {} not modified, {} removed, {} listings, {} redirects, {} blocked by robots.txt, {} not due, {} duplicates; index holds {} documents",

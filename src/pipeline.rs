@@ -26,6 +26,8 @@ pub struct RunSummary {
     pub indexed: usize,
     pub removed: usize,
     pub total_documents: u64,
+    /// Stopped by Ctrl-C; the next run resumes.
+    pub interrupted: bool,
 }
 
 /// Crawls with `config` and applies new, changed and removed documents to
@@ -78,10 +80,17 @@ pub async fn crawl_into(config: CrawlConfig, data: &DataDir) -> anyhow::Result<R
         writer.commit().context("committing the index")?;
         Ok((indexed, removed))
     });
-    let crawled = crawler::crawl(config, &mut state, Some(&mut archive), sender).await;
+    // Ctrl-C stops the crawl between two steps: what was fetched is in the
+    // state and the archive, what was extracted gets committed below, and
+    // the next run resumes from there.
+    let crawled = tokio::select! {
+        crawled = crawler::crawl(config, &mut state, Some(&mut archive), sender) => Some(crawled),
+        _ = tokio::signal::ctrl_c() => None,
+    };
     let (indexed, removed) = indexer.await.context("indexer task")??;
     progress.finish_and_clear();
-    let report = crawled.context("crawling")?;
+    let interrupted = crawled.is_none();
+    let report = crawled.transpose().context("crawling")?.unwrap_or_default();
     archive.finish().context("closing the archive")?;
     state.compact().context("compacting the crawl state")?;
     Ok(RunSummary {
@@ -89,6 +98,7 @@ pub async fn crawl_into(config: CrawlConfig, data: &DataDir) -> anyhow::Result<R
         indexed,
         removed,
         total_documents: index.num_docs(),
+        interrupted,
     })
 }
 

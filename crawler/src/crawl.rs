@@ -20,6 +20,7 @@ use crate::error::Result;
 use crate::extract::{self, HtmlPage};
 use crate::fetch::{FetchError, Fetched, Fetcher, Validators, decode_html};
 use crate::robots::RobotsPolicy;
+use crate::sitemap::{Sitemap, parse_sitemap};
 use crate::state::{CrawlState, RobotsCache, UrlState, failure_backoff};
 use crate::urls::canonicalize;
 
@@ -108,6 +109,8 @@ struct Queued {
     previous: Option<UrlState>,
     /// Times the host asked us to come back later, in this crawl.
     retries: u32,
+    /// A sitemap named by robots.txt (or by a sitemap index), not a page.
+    sitemap: bool,
 }
 
 enum RobotsState {
@@ -176,8 +179,35 @@ impl Frontier {
                 parent,
                 previous,
                 retries: 0,
+                sitemap: false,
             });
         Ok(())
+    }
+
+    /// Queues a sitemap of a host we crawl. Sitemaps are read whatever the
+    /// scope patterns say (they list pages; each page is checked on its own).
+    fn enqueue_sitemap(&mut self, config: &CrawlConfig, url: &Url, source: usize) {
+        let Some(host) = url.host_str().map(str::to_owned) else {
+            return;
+        };
+        let ours = config
+            .sources
+            .get(source)
+            .is_some_and(|s| s.hosts.contains(&host));
+        if !ours || config.fetch_url(url).is_none() || !self.seen.insert(url.to_string()) {
+            return;
+        }
+        if let Some(state) = self.hosts.get_mut(&host) {
+            let item = Queued {
+                url: url.clone(),
+                source,
+                parent: None,
+                previous: None,
+                retries: 0,
+                sitemap: true,
+            };
+            state.queue.push_back(item);
+        }
     }
 }
 
@@ -198,6 +228,7 @@ enum Outcome {
 pub(crate) enum Page {
     /// Nothing to extract (redirects, errors, 304).
     None,
+    Sitemap(Option<Sitemap>),
     Html(Box<HtmlPage>),
     Pdf(Box<Document>),
     Unusable(String),
@@ -356,9 +387,20 @@ pub async fn crawl(
                     continue;
                 };
                 host.delay = host_delay(&config, &host.queue, &policy);
+                let source = host.queue.front().map(|item| item.source);
+                let sitemaps: Vec<Url> = policy
+                    .sitemaps()
+                    .iter()
+                    .filter_map(|s| Url::parse(s).ok())
+                    .collect();
                 host.robots = RobotsState::Ready(policy);
                 host.next_at = Instant::now() + host.delay;
                 host.busy = false;
+                if let Some(source) = source {
+                    for sitemap in &sitemaps {
+                        frontier.enqueue_sitemap(&config, sitemap, source);
+                    }
+                }
             }
             Outcome::Page { mut item, result } => {
                 let name = item.url.host_str().unwrap_or_default().to_owned();
@@ -419,6 +461,14 @@ pub async fn crawl(
                     break 'crawl;
                 }
 
+                if item.sitemap {
+                    if let Page::Sitemap(Some(sitemap)) = page {
+                        follow_sitemap(&config, state, &mut frontier, &sitemap, item.source)?;
+                    } else if (200..300).contains(&fetched.status) {
+                        report.fail(&name, "unreadable sitemap");
+                    }
+                    continue;
+                }
                 let source = &config.sources[item.source];
                 let is_listing = source.is_listing(&item.url);
                 let interval = chrono_duration(config.recrawl_interval(source, is_listing));
@@ -512,7 +562,7 @@ pub async fn crawl(
                 known.last_modified = fetched.last_modified.clone();
                 known.next_due = Some(Utc::now() + interval);
                 let document = match page {
-                    Page::None => None,
+                    Page::None | Page::Sitemap(_) => None,
                     Page::Unusable(reason) => {
                         info!(url = %item.url, %reason, "skipped");
                         report.fail(&name, reason);
@@ -592,6 +642,33 @@ pub async fn crawl(
     }
     report.elapsed = started.elapsed();
     Ok(report)
+}
+
+/// Queues what a sitemap lists: child sitemaps of an index, and pages,
+/// skipping pages whose `lastmod` is older than our last visit.
+fn follow_sitemap(
+    config: &CrawlConfig,
+    state: &mut CrawlState,
+    frontier: &mut Frontier,
+    sitemap: &Sitemap,
+    source: usize,
+) -> Result<()> {
+    for entry in sitemap.entries() {
+        let Ok(url) = Url::parse(&entry.loc) else { continue };
+        if let Sitemap::Index(_) = sitemap {
+            frontier.enqueue_sitemap(config, &url, source);
+            continue;
+        }
+        let canonical = canonicalize(&url, &config.host_aliases());
+        let known = state.get(canonical.as_str());
+        let changed_since_visit = match (entry.lastmod, known.and_then(|k| k.last_fetch)) {
+            (Some(modified), Some(visited)) => modified > visited,
+            _ => false,
+        };
+        // A page the sitemap says changed is fetched now; others keep their schedule.
+        frontier.enqueue(config, state, &url, None, changed_since_visit)?;
+    }
+    Ok(())
 }
 
 /// Whether a known URL is due for a visit. After a failure (5xx, timeout,
@@ -753,6 +830,14 @@ async fn fetch_page(
         .await?;
     if !(200..300).contains(&answer.status) {
         return Ok((answer, Page::None));
+    }
+    if item.sitemap {
+        let body = std::mem::take(&mut answer.body);
+        let (sitemap, body) = tokio::task::spawn_blocking(move || (parse_sitemap(&body).ok(), body))
+            .await
+            .map_err(|e| FetchError::Network(format!("sitemap parsing failed: {e}")))?;
+        answer.body = body;
+        return Ok((answer, Page::Sitemap(sitemap)));
     }
     if answer.body.is_empty() {
         return Ok((answer, Page::Unusable("empty body".into())));

@@ -37,7 +37,7 @@ pub fn documents_from_archive(config: &CrawlConfig, responses: &[ArchivedRespons
         match extract_body(&url, &response.body, &content_type, &source.id, is_pdf) {
             Page::Html(page) => pages.push((url, source, *page)),
             Page::Pdf(document) => files.push((url, *document)),
-            Page::None | Page::Unusable(_) => {}
+            Page::None | Page::Sitemap(_) | Page::Unusable(_) => {}
         }
     }
     let mut parents: HashMap<String, Document> = HashMap::new();
