@@ -116,6 +116,7 @@ fn forget_unindexed(state: &mut CrawlState, index: &SearchIndex) -> anyhow::Resu
     for mut known in missing {
         known.content_hash = None;
         known.document_url = None;
+        known.last_fetch = None;
         known.etag = None;
         known.last_modified = None;
         known.next_due = None;

@@ -535,8 +535,8 @@ pub async fn crawl(
                             }
                             state.remove(item.url.as_str())?;
                         } else {
-                            // Check again soon: one 404 can be a glitch.
-                            known.next_due = Some(Utc::now() + chrono::Duration::hours(1));
+                            // Check again at the next crawl (within a day): one 404 can be a glitch.
+                            known.next_due = Some(Utc::now() + interval.min(chrono::Duration::days(1)));
                             state.record(known)?;
                         }
                         continue;

@@ -40,6 +40,10 @@ pub const YEAR: &str = "year";
 /// Publication date as days since 0001-01-01 (i64, fast and indexed) for
 /// the date filter and sort; absent when the document has no date.
 pub const DATE: &str = "date";
+/// Sort key for "newest first": the date, then a hash of the URL, so that
+/// documents of the same day come in the same order whatever order they
+/// were indexed in (a reindex gives the same pages as the crawl).
+pub const DATE_ORDER: &str = "date_order";
 /// The whole document as JSON, stored only.
 pub const DOC: &str = "doc";
 
@@ -64,6 +68,7 @@ pub fn build_schema() -> Schema {
         builder.add_facet_field(name, FacetOptions::default());
     }
     builder.add_i64_field(DATE, INDEXED | FAST);
+    builder.add_i64_field(DATE_ORDER, FAST);
     builder.add_text_field(DOC, STORED);
     builder.build()
 }
@@ -89,6 +94,7 @@ pub(crate) struct Fields {
     /// In [`FACETS`] order.
     pub facets: [Field; 6],
     pub date: Field,
+    pub date_order: Field,
     pub doc: Field,
 }
 
@@ -122,6 +128,7 @@ impl Fields {
                 field(FACETS[5])?,
             ],
             date: field(DATE)?,
+            date_order: field(DATE_ORDER)?,
             doc: field(DOC)?,
         })
     }
@@ -156,6 +163,16 @@ pub(crate) fn facet_value(facet: &str, value: &str) -> Option<String> {
 /// The one-level facet `/value` for a clean value.
 pub(crate) fn facet_of(value: &str) -> Facet {
     Facet::from_path([value])
+}
+
+/// The [`DATE_ORDER`] value: days in the high bits, 24 bits of the URL's
+/// hash below; undated documents sort after every dated one.
+pub(crate) fn date_order_value(date: Option<chrono::NaiveDate>, url: &str) -> i64 {
+    let tie = (xxhash_rust::xxh3::xxh3_64(url.as_bytes()) & 0xFF_FFFF) as i64;
+    match date {
+        Some(date) => (date_value(date) << 24) | tie,
+        None => i64::MIN + tie,
+    }
 }
 
 /// Days since 0001-01-01, the value of the [`DATE`] field.

@@ -290,7 +290,10 @@ impl SearchIndex {
             (total, Vec::new(), counts)
         } else if by_date {
             let top = TopDocs::for_doc_range(start..end).order_by((
-                (SortByStaticFastValue::<i64>::for_field(schema::DATE), Order::Desc),
+                (
+                    SortByStaticFastValue::<i64>::for_field(schema::DATE_ORDER),
+                    Order::Desc,
+                ),
                 (SortBySimilarityScore, Order::Desc),
             ));
             let (total, top, counts) = searcher.search(&full_query, &(Count, top, facet_collectors()))?;

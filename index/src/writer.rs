@@ -140,6 +140,7 @@ fn to_tantivy(fields: &Fields, doc: &Document) -> Result<TantivyDocument> {
     if let Some(date) = doc.date {
         out.add_i64(fields.date, schema::date_value(date));
     }
+    out.add_i64(fields.date_order, schema::date_order_value(doc.date, &doc.url));
     Ok(out)
 }
 
