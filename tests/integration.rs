@@ -6,4 +6,5 @@ mod common;
 
 mod cli;
 mod crawl;
+mod faults;
 mod http;

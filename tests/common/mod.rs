@@ -2,6 +2,8 @@
 //! binary, and one server over the resulting index, started once for all
 //! tests on a runtime thread of their own.
 
+pub mod faulty;
+
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
