@@ -337,8 +337,13 @@ fn print_summary(summary: &RunSummary) {
     }
     for (host, stats) in &report.hosts {
         eprintln!(
-            "  {host}: {} fetched, {} not modified, {} failed, {} blocked, delay {:?}",
-            stats.fetched, stats.not_modified, stats.failed, stats.robots_blocked, stats.delay
+            "  {host}: {} fetched, {} not modified, {} failed, {} blocked, delay {:?}, {:.2} s in requests",
+            stats.fetched,
+            stats.not_modified,
+            stats.failed,
+            stats.robots_blocked,
+            stats.delay,
+            stats.busy.as_secs_f64()
         );
     }
 }

@@ -642,4 +642,55 @@ mod tests {
         assert_eq!(config.delay, Duration::from_millis(250));
         assert_eq!(config.sources.len(), 1);
     }
+
+    #[test]
+    fn per_source_settings_override_the_crawl_wide_ones() {
+        let config = CrawlConfig::from_toml(
+            r#"
+            [crawl]
+            recrawl_listing = "6h"
+            [[source]]
+            id = "x"
+            hosts = ["example.org"]
+            start_urls = ["https://example.org/news"]
+            listing = ["^/news$"]
+            timeout = "5s"
+            max_page_bytes = 1000
+            user_agent = "tester/1.0"
+            recrawl_page = "7days"
+            "#,
+        )
+        .unwrap();
+        let source = &config.sources[0];
+        let limits = config.limits(source);
+        assert_eq!(limits.timeout, Duration::from_secs(5));
+        assert_eq!(limits.max_bytes, 1000);
+        assert_eq!(limits.user_agent, "tester/1.0");
+        assert_eq!(
+            config.recrawl_interval(source, true),
+            Duration::from_secs(6 * 3600)
+        );
+        assert_eq!(
+            config.recrawl_interval(source, false),
+            Duration::from_secs(7 * 24 * 3600)
+        );
+    }
+
+    #[test]
+    fn bad_per_source_values_name_the_key() {
+        let base = "[[source]]\nid = \"x\"\nhosts = [\"example.org\"]\nstart_urls = []\n";
+        for (line, key) in [
+            ("max_pages = 0", "max_pages"),
+            ("max_page_bytes = 0", "max_page_bytes"),
+            ("timeout = \"forever\"", "timeout"),
+            ("user_agent = \" \"", "user_agent"),
+            ("allow = [\"(\"]", "allow"),
+            ("colour = \"red\"", "colour"),
+        ] {
+            let err = CrawlConfig::from_toml(&format!("{base}{line}\n"))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(key), "{line}: {err}");
+        }
+    }
 }

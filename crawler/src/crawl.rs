@@ -97,6 +97,8 @@ pub struct HostReport {
     pub robots_blocked: usize,
     /// The wait applied between two requests to this host, at the end.
     pub delay: Duration,
+    /// Time spent in requests to this host (fetch and extraction).
+    pub busy: Duration,
 }
 
 /// A URL waiting in a host's queue.
@@ -222,6 +224,7 @@ enum Outcome {
     Page {
         item: Box<Queued>,
         result: std::result::Result<(Fetched, Page), FetchError>,
+        took: Duration,
     },
 }
 
@@ -332,10 +335,12 @@ pub async fn crawl(
                 pages_per_source[item.source] += 1;
                 let (config, fetcher) = (config.clone(), fetcher.clone());
                 tasks.spawn(async move {
+                    let started = Instant::now();
                     let result = fetch_page(&config, &fetcher, &item).await;
                     Outcome::Page {
                         item: Box::new(item),
                         result,
+                        took: started.elapsed(),
                     }
                 });
                 host.busy = true;
@@ -402,8 +407,13 @@ pub async fn crawl(
                     }
                 }
             }
-            Outcome::Page { mut item, result } => {
+            Outcome::Page {
+                mut item,
+                result,
+                took,
+            } => {
                 let name = item.url.host_str().unwrap_or_default().to_owned();
+                report.hosts.entry(name.clone()).or_default().busy += took;
                 let Some(host) = frontier.hosts.get_mut(&name) else {
                     continue;
                 };

@@ -195,7 +195,8 @@ fn network_error(e: reqwest::Error) -> FetchError {
 }
 
 /// Decodes an HTML page: BOM, then the HTTP charset, then `<meta charset>`,
-/// then UTF-8 if valid, else windows-1252 (what mislabelled Western pages are).
+/// then UTF-8 if valid, else what a detector (chardetng) guesses from the
+/// bytes, for the mislabelled Western pages that are its most common cause.
 pub fn decode_html(body: &[u8], content_type: Option<&str>) -> String {
     if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(body) {
         return encoding
@@ -212,10 +213,13 @@ pub fn decode_html(body: &[u8], content_type: Option<&str>) -> String {
     }
     match std::str::from_utf8(body) {
         Ok(text) => text.to_owned(),
-        Err(_) => encoding_rs::WINDOWS_1252
-            .decode_without_bom_handling(body)
-            .0
-            .into_owned(),
+        Err(_) => {
+            let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+            detector.feed(body, true);
+            // `.be` pages: a hint that the Western encodings are likely.
+            let encoding = detector.guess(Some(b"be"), chardetng::Utf8Detection::Deny);
+            encoding.decode_without_bom_handling(body).0.into_owned()
+        }
     }
 }
 
@@ -256,6 +260,13 @@ mod tests {
     fn meta_charset_is_used() {
         let body = b"<html><head><meta charset=\"windows-1252\"></head><p>\x93accueil\x94</p>";
         assert!(decode_html(body, Some("text/html")).contains("\u{201c}accueil\u{201d}"));
+    }
+
+    #[test]
+    fn undeclared_latin_text_is_detected() {
+        let body = "<p>Les demandeurs d\u{2019}asile et les r\u{e9}fugi\u{e9}s re\u{e7}oivent une protection \u{e0} l\u{2019}\u{e9}gard de la proc\u{e9}dure.</p>";
+        let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(body);
+        assert_eq!(decode_html(&bytes, Some("text/html")), body);
     }
 
     #[test]
