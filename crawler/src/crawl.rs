@@ -305,6 +305,8 @@ pub async fn crawl(
             }
             if let RobotsState::Unknown = host.robots {
                 if let Some(cached) = fresh_robots(state, name) {
+                    host.delay = host_delay(&config, &host.queue, &cached);
+                    report.hosts.entry(name.clone()).or_default().delay = host.delay;
                     host.robots = RobotsState::Ready(cached);
                 } else {
                     let Some(first) = host.queue.front() else { continue };
@@ -326,6 +328,9 @@ pub async fn crawl(
                     debug!(url = %item.url, "blocked by robots.txt");
                     report.robots_blocked += 1;
                     report.hosts.entry(name.clone()).or_default().robots_blocked += 1;
+                    // Not remembered: found again through its links, and
+                    // asked for if robots.txt ever allows it.
+                    state.remove(item.url.as_str())?;
                     continue;
                 }
                 if pages_per_source[item.source] >= config.sources[item.source].max_pages {
