@@ -107,7 +107,12 @@ async fn a_recrawl_updates_in_place() {
     assert!(third.report.not_due >= 25, "{:?}", third.report);
     // robots.txt came from the cache, its Crawl-delay with it.
     let press = &third.report.hosts["media4cohesion.belgashare.be"];
-    assert_eq!(press.delay, std::time::Duration::from_secs(1), "{:?}", third.report);
+    assert_eq!(
+        press.delay,
+        std::time::Duration::from_secs(1),
+        "{:?}",
+        third.report
+    );
     assert_eq!(third.total_documents, first.total_documents);
 }
 

@@ -529,3 +529,76 @@ async fn reindex_needs_no_network_and_gives_the_same_results() {
     assert_eq!(rebuilt as u64, summary.total_documents);
     assert_eq!(results(&data), before);
 }
+
+/// A gzip-compressed sitemap listed by a sitemap index that robots.txt names.
+fn sitemaps(faulty: &Faulty, lastmod: &str) {
+    use std::io::Write;
+    let index = format!(
+        "<?xml version=\"1.0\"?><sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\
+         <sitemap><loc>https://{HOST}/sitemap-releases.xml.gz</loc></sitemap></sitemapindex>"
+    );
+    let urlset = format!(
+        "<?xml version=\"1.0\"?><urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\
+         <url><loc>https://{HOST}/fr/press-releases/950</loc><lastmod>{lastmod}</lastmod></url></urlset>"
+    );
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(urlset.as_bytes()).unwrap();
+    let body = gz.finish().unwrap();
+    faulty.set(
+        &key("/sitemap.xml"),
+        Rule::Bytes {
+            content_type: "application/xml".into(),
+            body: index.into_bytes(),
+        },
+    );
+    faulty.set(
+        &key("/sitemap-releases.xml.gz"),
+        Rule::Bytes {
+            content_type: "application/gzip".into(),
+            body,
+        },
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sitemaps_find_unlinked_pages_and_lastmod_skips_unchanged_ones() {
+    let faulty = Faulty::start().await;
+    // The listing links nothing: the release is only in the sitemap.
+    let config = press_site(&faulty, &[]);
+    faulty.set(
+        &key("/robots.txt"),
+        robots(&format!(
+            "User-agent: *\nDisallow: /admin/\nSitemap: https://{HOST}/sitemap.xml\n"
+        )),
+    );
+    sitemaps(&faulty, "2020-01-01");
+    faulty.set(
+        &key("/fr/press-releases/950"),
+        Rule::Html(release_page(
+            "Réinstallation",
+            "Un projet AMIF de réinstallation pris en charge par Fedasil.",
+        )),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let data = DataDir::new(dir.path());
+    let first = crawl(config.clone(), &data).await;
+    assert!(indexed(&data, "/fr/press-releases/950"), "{:?}", first.report);
+    let asked = |log: &[crate::common::faulty::Logged]| {
+        log.iter()
+            .filter(|r| r.key == key("/fr/press-releases/950"))
+            .count()
+    };
+    assert_eq!(asked(&faulty.requests()), 1);
+
+    // lastmod older than our visit, page not due: not asked again.
+    crawl(config.clone(), &data).await;
+    assert_eq!(asked(&faulty.requests()), 1);
+
+    // lastmod after our visit: asked again at once.
+    let later = (chrono::Utc::now() + chrono::Duration::hours(1))
+        .format("%Y-%m-%dT%H:%M:%SZ")
+        .to_string();
+    sitemaps(&faulty, &later);
+    crawl(config, &data).await;
+    assert_eq!(asked(&faulty.requests()), 2);
+}

@@ -295,6 +295,8 @@ pub async fn crawl(
     'crawl: loop {
         let now = Instant::now();
         let mut next_wake: Option<Instant> = None;
+        // Sitemaps named by a cached robots.txt, queued after this pass.
+        let mut cached_sitemaps: Vec<(Url, usize)> = Vec::new();
         for (name, host) in frontier.hosts.iter_mut() {
             if host.busy || host.queue.is_empty() {
                 continue;
@@ -307,6 +309,10 @@ pub async fn crawl(
                 if let Some(cached) = fresh_robots(state, name) {
                     host.delay = host_delay(&config, &host.queue, &cached);
                     report.hosts.entry(name.clone()).or_default().delay = host.delay;
+                    if let Some(first) = host.queue.front() {
+                        let sitemaps = cached.sitemaps().iter().filter_map(|s| Url::parse(s).ok());
+                        cached_sitemaps.extend(sitemaps.map(|url| (url, first.source)));
+                    }
                     host.robots = RobotsState::Ready(cached);
                 } else {
                     let Some(first) = host.queue.front() else { continue };
@@ -353,6 +359,12 @@ pub async fn crawl(
             }
         }
 
+        for (sitemap, source) in &cached_sitemaps {
+            frontier.enqueue_sitemap(&config, sitemap, *source);
+        }
+        if !cached_sitemaps.is_empty() {
+            continue;
+        }
         let outcome = if tasks.is_empty() {
             match next_wake {
                 Some(at) => {
