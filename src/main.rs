@@ -150,6 +150,9 @@ struct SearchArgs {
     /// Print the JSON the API would return.
     #[arg(long)]
     json: bool,
+    /// Search only the words typed, without the thesaurus terms of other languages.
+    #[arg(long)]
+    no_expand: bool,
 }
 
 #[tokio::main]
@@ -377,6 +380,7 @@ async fn search(args: SearchArgs) -> anyhow::Result<()> {
         sort: args.sort,
         page: args.page,
         per_page: args.per_page,
+        expand: args.no_expand.then(|| "false".to_owned()),
     };
     let request = params.validate().map_err(|e| anyhow::anyhow!("--{}", e))?;
     let index = DataDir::new(&args.data.dir).open_index()?;
@@ -385,11 +389,19 @@ async fn search(args: SearchArgs) -> anyhow::Result<()> {
         let body = serde_json::json!({
             "query": request.query, "total": results.total, "page": request.page,
             "per_page": request.per_page, "hits": results.hits, "facets": results.facets,
+            "expansions": results.expansions,
         });
         println!("{}", serde_json::to_string_pretty(&body)?);
         return Ok(());
     }
     println!("{} results", results.total);
+    for expansion in &results.expansions {
+        println!(
+            "  `{}` also searched as: {}",
+            expansion.term,
+            expansion.added.join(", ")
+        );
+    }
     for (rank, hit) in results.hits.iter().enumerate() {
         let date = hit
             .date

@@ -54,6 +54,7 @@ pub struct SearchParams {
     pub sort: Option<String>,
     pub page: Option<String>,
     pub per_page: Option<String>,
+    pub expand: Option<String>,
 }
 
 impl SearchParams {
@@ -82,6 +83,7 @@ impl SearchParams {
                 "sort" => single(&mut params.sort, "sort")?,
                 "page" => single(&mut params.page, "page")?,
                 "per_page" => single(&mut params.per_page, "per_page")?,
+                "expand" => single(&mut params.expand, "expand")?,
                 "theme" => params.theme.push(value),
                 "organisation" | "organization" => params.organisation.push(value),
                 "year" => params.year.push(value),
@@ -91,7 +93,7 @@ impl SearchParams {
                 other => {
                     return Err(invalid(
                         other,
-                        "unknown parameter; expected q, theme, organisation, year, language, source, type, from, to, sort, page or per_page",
+                        "unknown parameter; expected q, theme, organisation, year, language, source, type, from, to, sort, page, per_page or expand",
                     ));
                 }
             }
@@ -144,6 +146,11 @@ impl SearchParams {
                 .filter(|v| !v.is_empty())
                 .collect()
         };
+        let expand = match self.expand.as_deref().map(str::trim) {
+            None | Some("") | Some("true") | Some("1") => true,
+            Some("false") | Some("0") => false,
+            Some(other) => return Err(invalid("expand", format!("`{other}` is not true or false"))),
+        };
         let closed = |name: &str, values: &[String], allowed: &[&str]| -> Result<Vec<String>, ParamError> {
             clean(values)
                 .into_iter()
@@ -172,6 +179,7 @@ impl SearchParams {
             sort,
             page,
             per_page,
+            expand,
         })
     }
 }
@@ -246,6 +254,7 @@ mod tests {
         assert_eq!(error_parameter(&[("thme", "Asylum")]), "thme");
         assert_eq!(error_parameter(&[("q", "a"), ("q", "b")]), "q");
         assert_eq!(error_parameter(&[("type", "news-item")]), "type");
+        assert_eq!(error_parameter(&[("expand", "maybe")]), "expand");
         assert_eq!(error_parameter(&[("language", "es")]), "language");
         assert_eq!(error_parameter(&[("source", "fedasil.be")]), "source");
     }

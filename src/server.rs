@@ -101,6 +101,9 @@ pub struct SearchResponse {
     pub took_ms: f64,
     pub hits: Vec<Hit>,
     pub facets: Facets,
+    /// Query terms that named a thesaurus concept, and the terms of other
+    /// languages searched for them (`expand=false` turns this off).
+    pub expansions: Vec<index::Expansion>,
 }
 
 async fn search(
@@ -129,6 +132,7 @@ async fn search(
         took_ms: (started.elapsed().as_secs_f64() * 1000.0 * 100.0).round() / 100.0,
         hits: results.hits,
         facets: results.facets,
+        expansions: results.expansions,
     }))
 }
 

@@ -231,3 +231,36 @@ async fn page_and_health() {
 fn urlencode(value: &str) -> String {
     url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }
+
+#[tokio::test]
+async fn statelessness_is_expanded_to_french_and_dutch() {
+    let body = search("q=statelessness").await;
+    hit_for(&body, PROGRAMME);
+    let expansion = &body["expansions"][0];
+    assert_eq!(expansion["term"], "statelessness");
+    let added: Vec<&str> = expansion["added"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|t| t.as_str())
+        .collect();
+    assert!(added.iter().any(|t| t.starts_with("apatrid")), "{added:?}");
+    assert!(added.iter().any(|t| t.starts_with("staatlo")), "{added:?}");
+    // The English word alone is not in the programme.
+    let literal = search("q=statelessness&expand=false").await;
+    assert!(!hit_urls(&literal).contains(&PROGRAMME.to_owned()), "{literal}");
+    assert_eq!(literal["expansions"], serde_json::json!([]));
+}
+
+#[tokio::test]
+async fn multi_word_terms_are_expanded_as_one_concept() {
+    let body = search("q=voluntary%20return").await;
+    let expansion = &body["expansions"][0];
+    assert_eq!(expansion["term"], "voluntary return");
+    let urls = hit_urls(&body);
+    // The French Fedasil page speaks of `retour volontaire`.
+    assert!(
+        urls.contains(&"https://fedasil.be/fr/international/fonds-europeens".to_owned()),
+        "{urls:?}"
+    );
+}

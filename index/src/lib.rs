@@ -58,10 +58,12 @@ mod query;
 pub mod schema;
 mod search;
 mod snippet;
+pub mod thesaurus;
 mod writer;
 
 pub use document::{Block, Document, StoredDocument, document_id};
 pub use error::{Error, Result};
+pub use query::Expansion;
 pub use search::{
     FacetCount, Facets, Filters, Hit, MAX_PER_PAGE, SearchIndex, SearchRequest, SearchResults, Sort,
 };

@@ -23,6 +23,7 @@ use tantivy::{DocId, DocSet, Index, Score, SegmentReader, Term};
 
 use crate::analysis::{self, ANALYZER_SIMPLE, Lang};
 use crate::schema::Fields;
+use crate::thesaurus::{Concept, Thesaurus};
 
 /// Longer queries are cut: nobody types more, and it bounds the work.
 const MAX_QUERY_CHARS: usize = 1_000;
@@ -34,6 +35,23 @@ const TITLE_BOOST: f32 = 2.0;
 const META_BOOST: f32 = 1.5;
 /// How much the non-best fields add in a disjunction-max.
 const TIE_BREAKER: f32 = 0.1;
+/// Weight of a thesaurus expansion relative to the words typed.
+const EXPANSION_BOOST: f32 = 0.5;
+/// Longest run of typed words looked up in the thesaurus as one term.
+const MAX_EXPANSION_WORDS: usize = 5;
+/// Terms added per concept at most, preferred terms first.
+const MAX_EXPANSION_TERMS: usize = 12;
+
+/// A query term that matched a thesaurus concept, and what was added for it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Expansion {
+    /// The words as typed.
+    pub term: String,
+    /// The concept's id in the thesaurus.
+    pub concept: String,
+    /// The concept's terms in the other languages that were searched too.
+    pub added: Vec<String>,
+}
 
 /// A searchable unit: a word or a quoted phrase. Both are analysed the same
 /// way; a word that splits into several tokens (`one-stop-desk`) becomes a
@@ -163,6 +181,8 @@ fn lex(input: &str) -> Vec<Lexeme> {
 /// The tantivy query for a user query.
 pub(crate) struct BuiltQuery {
     pub query: Box<dyn Query>,
+    /// Thesaurus expansions used, for the response.
+    pub expansions: Vec<Expansion>,
     /// False when nothing in the query ranks documents (empty query, only
     /// symbols or only exclusions): results are then listed newest first.
     pub scored: bool,
@@ -212,11 +232,30 @@ impl QueryBuilder {
         QueryBuilder { analyzers, targets }
     }
 
-    pub fn build(&mut self, parsed: &ParsedQuery) -> BuiltQuery {
+    /// Builds the query; with `thesaurus`, terms that name a concept are
+    /// also searched as the concept's terms in the other languages, with a
+    /// lower weight.
+    pub fn build(&mut self, parsed: &ParsedQuery, thesaurus: Option<&Thesaurus>) -> BuiltQuery {
         let mut must: Vec<Box<dyn Query>> = Vec::new();
         let mut should: Vec<Box<dyn Query>> = Vec::new();
         let mut must_not: Vec<Box<dyn Query>> = Vec::new();
-        for group in &parsed.required {
+        let mut expansions = Vec::new();
+        let groups = parsed.required.len();
+        let mut start = 0;
+        while start < groups {
+            // The longest run of single-atom groups that names a concept.
+            if let Some(thesaurus) = thesaurus
+                && let Some((end, concept)) = longest_concept(&parsed.required, start, thesaurus)
+            {
+                let typed: Vec<&Atom> = parsed.required[start..end].iter().map(|g| &g[0]).collect();
+                if let Some(query) = self.expanded_query(&typed, concept, thesaurus, &mut expansions) {
+                    must.push(query);
+                }
+                start = end;
+                continue;
+            }
+            let group = &parsed.required[start];
+            start += 1;
             let mut alternatives = Vec::new();
             for atom in group {
                 let analysed = self.analyse(atom);
@@ -254,7 +293,11 @@ impl QueryBuilder {
             && must.len() == 1
             && let Some(query) = must.pop()
         {
-            return BuiltQuery { query, scored };
+            return BuiltQuery {
+                query,
+                expansions,
+                scored,
+            };
         }
         // Without a required clause, tantivy requires one of the optional
         // ones, which is what a query made only of stop words wants.
@@ -266,7 +309,67 @@ impl QueryBuilder {
             .collect();
         BuiltQuery {
             query: Box::new(BooleanQuery::new(clauses)),
+            expansions,
             scored,
+        }
+    }
+
+    /// The typed words (all required) or any of the concept's terms in the
+    /// other languages, these weighted lower.
+    fn expanded_query(
+        &mut self,
+        typed: &[&Atom],
+        concept: &Concept,
+        thesaurus: &Thesaurus,
+        expansions: &mut Vec<Expansion>,
+    ) -> Option<Box<dyn Query>> {
+        let mut literal: Vec<Box<dyn Query>> = Vec::new();
+        for atom in typed {
+            let analysed = self.analyse(atom);
+            if is_stop_word(&analysed) {
+                continue;
+            }
+            literal.extend(self.atom_query(&analysed));
+        }
+        let typed_text = typed.iter().map(|a| a.text()).collect::<Vec<_>>().join(" ");
+        let typed_norm = crate::thesaurus::normalise(&typed_text);
+        let mut added = Vec::new();
+        let mut variants: Vec<Box<dyn Query>> = Vec::new();
+        for (_, term) in thesaurus.other_language_terms(concept, None) {
+            if added.len() >= MAX_EXPANSION_TERMS {
+                break;
+            }
+            if crate::thesaurus::normalise(&term) == typed_norm || added.contains(&term) {
+                continue;
+            }
+            let analysed = self.analyse(&Atom::Phrase(term.clone()));
+            if let Some(query) = self.atom_query(&analysed) {
+                variants.push(query);
+                added.push(term);
+            }
+        }
+        let literal: Option<Box<dyn Query>> = match literal.len() {
+            0 => None,
+            1 => literal.pop(),
+            _ => Some(Box::new(BooleanQuery::intersection(literal))),
+        };
+        let mut alternatives: Vec<Box<dyn Query>> = literal.into_iter().collect();
+        if !variants.is_empty() {
+            // The best variant counts, not their sum: `apatride` and
+            // `apatrides` are one match, and together must not outweigh
+            // the word typed.
+            let best = DisjunctionMaxQuery::with_tie_breaker(variants, 0.0);
+            alternatives.push(Box::new(BoostQuery::new(Box::new(best), EXPANSION_BOOST)));
+            expansions.push(Expansion {
+                term: typed_text,
+                concept: concept.id.clone(),
+                added,
+            });
+        }
+        match alternatives.len() {
+            0 => None,
+            1 => alternatives.pop(),
+            _ => Some(Box::new(BooleanQuery::union(alternatives))),
         }
     }
 
@@ -303,6 +406,27 @@ impl QueryBuilder {
             ))),
         }
     }
+}
+
+/// The end (exclusive) of the longest run of single-atom groups from
+/// `start` whose words name a concept, with that concept.
+fn longest_concept<'t>(
+    groups: &[Vec<Atom>],
+    start: usize,
+    thesaurus: &'t Thesaurus,
+) -> Option<(usize, &'t Concept)> {
+    let mut end = start;
+    while end < groups.len() && end - start < MAX_EXPANSION_WORDS && groups[end].len() == 1 {
+        end += 1;
+    }
+    (start + 1..=end).rev().find_map(|stop| {
+        let words: Vec<&str> = groups[start..stop].iter().map(|g| g[0].text()).collect();
+        thesaurus
+            .lookup(&words.join(" "))
+            .into_iter()
+            .next()
+            .map(|concept| (stop, concept))
+    })
 }
 
 /// True when some language analyzer removes the atom entirely.
@@ -516,8 +640,8 @@ mod tests {
             let analysed = builder.analyse(&word(text));
             assert_eq!(is_stop_word(&analysed), stop, "{text}");
         }
-        assert!(!builder.build(&parse("((")).scored);
-        assert!(builder.build(&parse("the")).scored);
-        assert!(!builder.build(&parse("-fedasil")).scored);
+        assert!(!builder.build(&parse("(("), None).scored);
+        assert!(builder.build(&parse("the"), None).scored);
+        assert!(!builder.build(&parse("-fedasil"), None).scored);
     }
 }

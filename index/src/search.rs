@@ -17,9 +17,10 @@ use tantivy::{DocAddress, Index, IndexReader, Order, ReloadPolicy, Searcher, Tan
 use crate::analysis;
 use crate::document::{Document, StoredDocument, document_id};
 use crate::error::{Error, Result};
-use crate::query::{self, QueryBuilder};
+use crate::query::{self, Expansion, QueryBuilder};
 use crate::schema::{self, Fields};
 use crate::snippet::Snippeter;
+use crate::thesaurus::Thesaurus;
 use crate::writer::IndexWriter;
 
 /// Largest page a caller may ask for.
@@ -64,6 +65,9 @@ pub struct SearchRequest {
     pub page: usize,
     /// Hits per page, 1 to [`MAX_PER_PAGE`].
     pub per_page: usize,
+    /// Also search the thesaurus terms of other languages for the concepts
+    /// the query names (`statelessness` → `apatridie`, `staatloosheid`).
+    pub expand: bool,
 }
 
 impl Default for SearchRequest {
@@ -76,6 +80,7 @@ impl Default for SearchRequest {
             sort: Sort::default(),
             page: 1,
             per_page: 20,
+            expand: true,
         }
     }
 }
@@ -120,6 +125,8 @@ pub struct SearchResults {
     pub hits: Vec<Hit>,
     /// Counts per facet value over all matching documents.
     pub facets: Facets,
+    /// The thesaurus expansions the query used.
+    pub expansions: Vec<Expansion>,
 }
 
 /// One matching document.
@@ -271,7 +278,8 @@ impl SearchIndex {
         let searcher = self.shared.reader.searcher();
 
         let mut builder = QueryBuilder::new(&self.shared.index, fields);
-        let built = builder.build(&query::parse(&request.query));
+        let thesaurus = request.expand.then(Thesaurus::builtin);
+        let built = builder.build(&query::parse(&request.query), thesaurus);
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, built.query.box_clone())];
         for filter in filter_queries(fields, request) {
             // Filters select, they must not change the ranking.
@@ -308,16 +316,34 @@ impl SearchIndex {
         };
 
         let snippeter = Snippeter::new(&searcher, built.query.as_ref(), fields, built.scored)?;
+        // The words typed are quoted first; the thesaurus terms only when
+        // the document matched through them alone.
+        let literal = match built.expansions.is_empty() {
+            true => None,
+            false => {
+                let literal = builder.build(&query::parse(&request.query), None);
+                Some(Snippeter::new(
+                    &searcher,
+                    literal.query.as_ref(),
+                    fields,
+                    literal.scored,
+                )?)
+            }
+        };
         let mut hits = Vec::with_capacity(top.len());
         for (score, address) in top {
             let document = self.load(&searcher, address)?;
-            let snippet = snippeter.snippet(&document);
+            let snippet = literal
+                .as_ref()
+                .and_then(|literal| literal.marked(&document))
+                .unwrap_or_else(|| snippeter.snippet(&document));
             hits.push(hit(document, snippet, if built.scored { score } else { 0.0 }));
         }
         Ok(SearchResults {
             total,
             hits,
             facets: facets(counts),
+            expansions: built.expansions,
         })
     }
 

@@ -52,6 +52,11 @@ impl Snippeter {
 
     /// The HTML snippet of a document.
     pub fn snippet(&self, doc: &Document) -> String {
+        self.marked(doc).unwrap_or_else(|| lead(doc))
+    }
+
+    /// The snippet with the most highlights, if anything is highlighted.
+    pub fn marked(&self, doc: &Document) -> Option<String> {
         let mut best = None;
         let mut best_marks = 0;
         for (target, generator) in &self.generators {
@@ -66,12 +71,9 @@ impl Snippeter {
                 best = Some(snippet);
             }
         }
-        match best {
-            Some(snippet) => centred_html(snippet.fragment(), snippet.highlighted()),
-            // Matched in the title or metadata only, or no query: the start
-            // of the text says best what the document is about.
-            None => lead(doc),
-        }
+        // None when matched in the title or metadata only, or with no query:
+        // the start of the text then says best what the document is about.
+        best.map(|snippet| centred_html(snippet.fragment(), snippet.highlighted()))
     }
 }
 

@@ -166,12 +166,21 @@ fn run(index: &SearchIndex, request: SearchRequest) -> SearchResults {
     index.search(&request).expect("search")
 }
 
+/// A request without thesaurus expansion: these tests pin what the typed
+/// words alone match; `expansion_*` tests cover the thesaurus.
+fn literal() -> SearchRequest {
+    SearchRequest {
+        expand: false,
+        ..SearchRequest::default()
+    }
+}
+
 fn search(index: &SearchIndex, query: &str) -> SearchResults {
     run(
         index,
         SearchRequest {
             query: query.into(),
-            ..SearchRequest::default()
+            ..literal()
         },
     )
 }
@@ -299,4 +308,73 @@ fn odd_documents_index_and_search() {
     assert_eq!(results.total, 1);
     assert_eq!(results.facets.theme[0].value, "a/b");
     assert_eq!(results.facets.year[0].value, "1");
+}
+
+#[test]
+fn expansion_finds_other_languages_and_is_reported() {
+    let index = corpus_index();
+    let literal = search(&index, "statelessness");
+    let expanded = run(
+        &index,
+        SearchRequest {
+            query: "statelessness".into(),
+            ..SearchRequest::default()
+        },
+    );
+    assert!(
+        expanded.total > literal.total,
+        "{} vs {}",
+        expanded.total,
+        literal.total
+    );
+    assert!(urls(&expanded).contains(&PROGRAMME), "{:?}", urls(&expanded));
+    let expansion = &expanded.expansions[0];
+    assert_eq!(expansion.term, "statelessness");
+    assert!(
+        expansion.added.iter().any(|t| t == "apatridie"),
+        "{:?}",
+        expansion.added
+    );
+    assert!(literal.expansions.is_empty());
+}
+
+#[test]
+fn expansion_ranks_the_literal_term_first() {
+    // Two documents alike but for the word: the one with the word typed wins.
+    let index = SearchIndex::create_in_ram().unwrap();
+    let mut writer = index.writer().unwrap();
+    for (url, lang, text) in [
+        (
+            "https://example.org/nl",
+            "nl",
+            "Het verblijfsrecht van staatlozen in België.",
+        ),
+        (
+            "https://example.org/fr",
+            "fr",
+            "Le droit de séjour des apatrides en Belgique.",
+        ),
+    ] {
+        let doc = Document {
+            url: url.into(),
+            title: "Verblijf / Séjour".into(),
+            blocks: vec![block(Some(lang), text)],
+            languages: strings(&[lang]),
+            ..Document::default()
+        };
+        writer.upsert(&doc).unwrap();
+    }
+    writer.commit().unwrap();
+    let expanded = run(
+        &index,
+        SearchRequest {
+            query: "staatlozen".into(),
+            ..SearchRequest::default()
+        },
+    );
+    assert_eq!(
+        urls(&expanded),
+        ["https://example.org/nl", "https://example.org/fr"]
+    );
+    assert!(expanded.hits[0].score > expanded.hits[1].score);
 }

@@ -72,7 +72,7 @@ fn phrases_intersect_with_terms_and_filters() {
                 theme: strings(&["Return & Readmission"]),
                 ..Filters::default()
             },
-            ..SearchRequest::default()
+            ..literal()
         },
     );
     assert_eq!(urls(&results), vec![STUDY]);
@@ -118,7 +118,7 @@ fn malformed_queries_still_answer() {
     ] {
         let results = index.search(&SearchRequest {
             query: query.into(),
-            ..SearchRequest::default()
+            ..literal()
         });
         assert!(results.is_ok(), "{query}: {results:?}");
     }
@@ -138,7 +138,7 @@ fn stop_words_do_not_block_a_match() {
             index
                 .search(&SearchRequest {
                     query: query.into(),
-                    ..SearchRequest::default()
+                    ..literal()
                 })
                 .is_ok()
         );

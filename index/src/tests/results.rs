@@ -12,7 +12,7 @@ fn facet_counts_cover_all_matches_not_the_page() {
         SearchRequest {
             query: "fedasil OR emn".into(),
             per_page: 1,
-            ..SearchRequest::default()
+            ..literal()
         },
     );
     assert_eq!(results.hits.len(), 1);
@@ -42,15 +42,7 @@ fn facet_counts_cover_all_matches_not_the_page() {
 #[test]
 fn facet_filters_or_within_and_across() {
     let index = corpus_index();
-    let filtered = |filters: Filters| {
-        run(
-            &index,
-            SearchRequest {
-                filters,
-                ..SearchRequest::default()
-            },
-        )
-    };
+    let filtered = |filters: Filters| run(&index, SearchRequest { filters, ..literal() });
     let results = filtered(Filters {
         theme: strings(&["Return & Readmission"]),
         year: vec![2024],
@@ -103,7 +95,7 @@ fn date_range_is_inclusive_and_drops_undated() {
             SearchRequest {
                 from,
                 to,
-                ..SearchRequest::default()
+                ..literal()
             },
         )
     };
@@ -117,7 +109,7 @@ fn date_range_is_inclusive_and_drops_undated() {
         .search(&SearchRequest {
             from: date(2024, 1, 1),
             to: date(2023, 1, 1),
-            ..SearchRequest::default()
+            ..literal()
         })
         .expect_err("from after to");
     assert!(error.is_caller_error());
@@ -147,7 +139,7 @@ fn date_sort_applies_to_queries() {
         SearchRequest {
             query: "fedasil OR statelessness OR reception".into(),
             sort: Sort::Date,
-            ..SearchRequest::default()
+            ..literal()
         },
     );
     assert_eq!(urls(&results), vec![PRESS, FEDASIL, GEMEENTEN, STUDY, UNDATED]);
@@ -171,7 +163,7 @@ fn pagination_windows_the_hits() {
             SearchRequest {
                 page,
                 per_page,
-                ..SearchRequest::default()
+                ..literal()
             },
         )
     };
@@ -192,7 +184,7 @@ fn bad_pagination_is_a_caller_error() {
             .search(&SearchRequest {
                 page,
                 per_page,
-                ..SearchRequest::default()
+                ..literal()
             })
             .expect_err("invalid");
         assert!(matches!(error, Error::InvalidRequest(_)), "{error:?}");
