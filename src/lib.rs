@@ -18,6 +18,7 @@
 //! ```
 
 pub mod data;
+pub mod eval;
 pub mod mirror;
 pub mod params;
 pub mod pipeline;

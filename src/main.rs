@@ -59,6 +59,20 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
     },
+    /// Score search quality on the judged queries: nDCG@10 and recall@10 with
+    /// every feature on (full) and off (baseline).
+    Eval {
+        /// Directory holding the index; crawled from the bundled mirror first
+        /// when it has none (default: a temporary directory).
+        #[arg(long, value_name = "DIR")]
+        data: Option<PathBuf>,
+        /// Judgments file (default: the bundled relevance/judgments.toml).
+        #[arg(long, value_name = "FILE")]
+        judgments: Option<PathBuf>,
+        /// Print the reports, with every query's ranking, as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Serve only the bundled mirror of the sources (for crawling it by hand).
     Mirror {
         /// Address to listen on.
@@ -178,6 +192,19 @@ async fn main() -> anyhow::Result<()> {
                 data.archive_dir().display(),
                 started.elapsed().as_secs_f64()
             );
+            Ok(())
+        }
+        Command::Eval {
+            data,
+            judgments,
+            json,
+        } => {
+            let args = migrasearch::eval::EvalArgs {
+                data,
+                judgments,
+                json,
+            };
+            println!("{}", migrasearch::eval::run(&args).await?);
             Ok(())
         }
         Command::Mirror { addr } => {
@@ -381,6 +408,8 @@ async fn search(args: SearchArgs) -> anyhow::Result<()> {
         page: args.page,
         per_page: args.per_page,
         expand: args.no_expand.then(|| "false".to_owned()),
+        fuzzy: None,
+        decompound: None,
     };
     let request = params.validate().map_err(|e| anyhow::anyhow!("--{}", e))?;
     let index = DataDir::new(&args.data.dir).open_index()?;

@@ -55,6 +55,8 @@ pub struct SearchParams {
     pub page: Option<String>,
     pub per_page: Option<String>,
     pub expand: Option<String>,
+    pub fuzzy: Option<String>,
+    pub decompound: Option<String>,
 }
 
 impl SearchParams {
@@ -84,6 +86,8 @@ impl SearchParams {
                 "page" => single(&mut params.page, "page")?,
                 "per_page" => single(&mut params.per_page, "per_page")?,
                 "expand" => single(&mut params.expand, "expand")?,
+                "fuzzy" => single(&mut params.fuzzy, "fuzzy")?,
+                "decompound" => single(&mut params.decompound, "decompound")?,
                 "theme" => params.theme.push(value),
                 "organisation" | "organization" => params.organisation.push(value),
                 "year" => params.year.push(value),
@@ -93,7 +97,7 @@ impl SearchParams {
                 other => {
                     return Err(invalid(
                         other,
-                        "unknown parameter; expected q, theme, organisation, year, language, source, type, from, to, sort, page, per_page or expand",
+                        "unknown parameter; expected q, theme, organisation, year, language, source, type, from, to, sort, page, per_page, expand, fuzzy or decompound",
                     ));
                 }
             }
@@ -146,11 +150,9 @@ impl SearchParams {
                 .filter(|v| !v.is_empty())
                 .collect()
         };
-        let expand = match self.expand.as_deref().map(str::trim) {
-            None | Some("") | Some("true") | Some("1") => true,
-            Some("false") | Some("0") => false,
-            Some(other) => return Err(invalid("expand", format!("`{other}` is not true or false"))),
-        };
+        let expand = switch("expand", self.expand.as_deref())?;
+        let fuzzy = switch("fuzzy", self.fuzzy.as_deref())?;
+        let decompound = switch("decompound", self.decompound.as_deref())?;
         let closed = |name: &str, values: &[String], allowed: &[&str]| -> Result<Vec<String>, ParamError> {
             clean(values)
                 .into_iter()
@@ -180,7 +182,18 @@ impl SearchParams {
             page,
             per_page,
             expand,
+            fuzzy,
+            decompound,
         })
+    }
+}
+
+/// A feature switch, on unless `false` (or `0`).
+fn switch(name: &str, value: Option<&str>) -> Result<bool, ParamError> {
+    match value.map(str::trim) {
+        None | Some("") | Some("true") | Some("1") => Ok(true),
+        Some("false") | Some("0") => Ok(false),
+        Some(other) => Err(invalid(name, format!("`{other}` is not true or false"))),
     }
 }
 
@@ -255,6 +268,7 @@ mod tests {
         assert_eq!(error_parameter(&[("q", "a"), ("q", "b")]), "q");
         assert_eq!(error_parameter(&[("type", "news-item")]), "type");
         assert_eq!(error_parameter(&[("expand", "maybe")]), "expand");
+        assert_eq!(error_parameter(&[("fuzzy", "yes")]), "fuzzy");
         assert_eq!(error_parameter(&[("language", "es")]), "language");
         assert_eq!(error_parameter(&[("source", "fedasil.be")]), "source");
     }

@@ -158,8 +158,15 @@ fn progress_bar() -> ProgressBar {
     bar
 }
 
-/// The crawler's document as the index takes it.
+/// The crawler's document as the index takes it. A document that shows no
+/// EMN theme gets themes inferred from its title and text
+/// (`themes_inferred`); one that shows some keeps them and gets none.
 pub fn to_index_document(document: crawler::Document) -> index::Document {
+    let themes_inferred = if document.themes.is_empty() {
+        index::themes::infer_themes(&document.title, &document.text())
+    } else {
+        Vec::new()
+    };
     index::Document {
         url: document.url,
         source: document.source,
@@ -176,8 +183,85 @@ pub fn to_index_document(document: crawler::Document) -> index::Document {
         languages: document.languages,
         date: document.date,
         themes: document.themes,
+        themes_inferred,
         keywords: document.keywords,
         organisations: document.organisations,
+        organisation_mentions: document
+            .organisation_mentions
+            .into_iter()
+            .map(|mention| index::OrganisationMention {
+                name: mention.name,
+                block: mention.block,
+                start: mention.start,
+                end: mention.end,
+                text: mention.text,
+            })
+            .collect(),
         parent_url: document.parent_url,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn crawled(title: &str, text: &str, themes: &[&str]) -> crawler::Document {
+        let blocks = vec![crawler::TextBlock {
+            lang: Some("fr".into()),
+            text: text.into(),
+        }];
+        let organisation_mentions =
+            crawler::organisations::find_mentions_in_blocks(blocks.iter().map(|b| b.text.as_str()));
+        crawler::Document {
+            url: "https://fedasil.be/fr/retour".into(),
+            source: "fedasil".into(),
+            doc_type: crawler::DocType::Page,
+            title: title.into(),
+            blocks,
+            languages: vec!["fr".into()],
+            date: None,
+            themes: themes.iter().map(|t| t.to_string()).collect(),
+            keywords: Vec::new(),
+            organisations: crawler::organisations::find_organisations(text),
+            organisation_mentions,
+            parent_url: None,
+        }
+    }
+
+    const RETURN_TEXT: &str = "Fedasil et l'OIM organisent le retour volontaire et la réintégration \
+                               dans le pays d'origine.";
+
+    #[test]
+    fn a_document_without_themes_gets_inferred_ones() {
+        let doc = to_index_document(crawled("Retour volontaire", RETURN_TEXT, &[]));
+        assert!(doc.themes.is_empty());
+        assert_eq!(
+            doc.themes_inferred.first().map(String::as_str),
+            Some("Return & Readmission"),
+            "{:?}",
+            doc.themes_inferred
+        );
+    }
+
+    #[test]
+    fn explicit_themes_are_kept_and_nothing_is_inferred() {
+        let doc = to_index_document(crawled("Retour volontaire", RETURN_TEXT, &["Asylum"]));
+        assert_eq!(doc.themes, ["Asylum"]);
+        assert!(doc.themes_inferred.is_empty());
+    }
+
+    #[test]
+    fn organisation_mentions_are_carried_and_stored() {
+        let doc = to_index_document(crawled("Retour volontaire", RETURN_TEXT, &[]));
+        let mentions: Vec<(&str, usize, &str)> = doc
+            .organisation_mentions
+            .iter()
+            .map(|m| (m.name.as_str(), m.block, m.text.as_str()))
+            .collect();
+        assert_eq!(mentions, [("Fedasil", 0, "Fedasil"), ("IOM", 0, "OIM")]);
+        let m = &doc.organisation_mentions[1];
+        assert_eq!(doc.blocks[0].text.get(m.start..m.end), Some("OIM"));
+        let json = serde_json::to_value(&doc).unwrap_or_default();
+        assert_eq!(json["organisation_mentions"][1]["text"], "OIM");
     }
 }

@@ -8,3 +8,4 @@ mod cli;
 mod crawl;
 mod faults;
 mod http;
+mod relevance;

@@ -58,10 +58,29 @@ pub struct Document {
     /// Canonical EMN main themes (English labels).
     pub themes: Vec<String>,
     pub keywords: Vec<String>,
-    /// Canonical organisation names (see `organisations`).
+    /// Canonical organisation names (see `organisations`), title included.
     pub organisations: Vec<String>,
+    /// Where the organisations are named in the blocks, in reading order
+    /// (mentions in the title alone are not located).
+    #[serde(default)]
+    pub organisation_mentions: Vec<OrganisationMention>,
     /// For a linked file (a PDF programme): the page that links it.
     pub parent_url: Option<String>,
+}
+
+/// One place an organisation is named in a document's text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganisationMention {
+    /// Canonical organisation name (see `organisations`).
+    pub name: String,
+    /// Index of the block in [`Document::blocks`].
+    pub block: usize,
+    /// Byte offset of the mention in the block's text.
+    pub start: usize,
+    /// Byte offset just after the mention in the block's text.
+    pub end: usize,
+    /// The mention as written in the block (`CGVS`, `Office des Étrangers`).
+    pub text: String,
 }
 
 impl Document {

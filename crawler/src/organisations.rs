@@ -12,6 +12,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::document::OrganisationMention;
+
 /// One body: canonical name (as in `SOURCES.md`), folded name patterns
 /// (regex syntax over folded text), and case-sensitive acronyms.
 struct Organisation {
@@ -386,6 +388,27 @@ pub fn find_organisations(text: &str) -> Vec<String> {
     names
 }
 
+/// Every mention in a document's blocks (given as their texts, in order),
+/// located by block index and byte range within that block.
+pub fn find_mentions_in_blocks<'a>(blocks: impl IntoIterator<Item = &'a str>) -> Vec<OrganisationMention> {
+    let mut out = Vec::new();
+    for (block, text) in blocks.into_iter().enumerate() {
+        for (name, range) in find_organisation_mentions(text) {
+            let Some(written) = text.get(range.clone()) else {
+                continue;
+            };
+            out.push(OrganisationMention {
+                name,
+                block,
+                start: range.start,
+                end: range.end,
+                text: written.to_string(),
+            });
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -457,6 +480,66 @@ mod tests {
         assert_eq!(mentions.len(), 2);
         assert_eq!(&text[mentions[0].1.clone()], "Office des Étrangers");
         assert_eq!(&text[mentions[1].1.clone()], "CGRA");
+    }
+
+    #[test]
+    fn oe_hcr_and_rem_count_only_as_standalone_capitals() {
+        let mentions = find_organisation_mentions("Le HCR et l'OE saluent le rapport du REM.");
+        let found: Vec<(&str, &str)> = mentions
+            .iter()
+            .map(|(name, range)| {
+                (
+                    name.as_str(),
+                    &"Le HCR et l'OE saluent le rapport du REM."[range.clone()],
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [("UNHCR", "HCR"), ("Immigration Office", "OE"), ("EMN", "REM")]
+        );
+        assert_eq!(
+            orgs("Selon l’OE, (HCR) et REM-BE."),
+            ["Immigration Office", "UNHCR", "EMN"]
+        );
+        for text in [
+            "un discours cohérent",
+            "COHÉRENT",
+            "une oeuvre, une œuvre, l'Œuvre, OEuvre",
+            "mise en oeuvre",
+            "rem, Rem, la phase rem du sommeil",
+            "Remarque: Hcr, hcr, Oe, oe",
+            "UNHCRS, XHCR, OES, DOE, REMS, PREM",
+        ] {
+            assert!(find_organisation_mentions(text).is_empty(), "{text}");
+        }
+    }
+
+    #[test]
+    fn block_mentions_give_ranges_within_each_block() {
+        let blocks = [
+            "Rapport annuel",
+            "Le CGVS et l’Office des Étrangers.",
+            "Avec le HCR et l'OE.",
+        ];
+        let mentions = find_mentions_in_blocks(blocks);
+        let summary: Vec<(&str, usize, &str)> = mentions
+            .iter()
+            .map(|m| (m.name.as_str(), m.block, m.text.as_str()))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("CGRS", 1, "CGVS"),
+                ("Immigration Office", 1, "Office des Étrangers"),
+                ("UNHCR", 2, "HCR"),
+                ("Immigration Office", 2, "OE"),
+            ]
+        );
+        for mention in &mentions {
+            assert_eq!(&blocks[mention.block][mention.start..mention.end], mention.text);
+        }
+        assert!(find_mentions_in_blocks(["", "nothing here"]).is_empty());
     }
 
     #[test]

@@ -7,6 +7,10 @@
 //! AsciiFoldingFilter → StemFilter`: stop words are removed before folding
 //! because the lists carry accents (`à`, `où`), and accents are folded before
 //! stemming so that `réfugiés` and `refugies` end up on the same stem.
+//! Dutch and German insert a `DecompoundFilter` before stemming: a compound
+//! (`opvangcrisis`) is followed by its parts (`opvang`, `crisis`) at the
+//! same position, so its parts find it. Query words are analysed without it
+//! ([`query_analyzer`]): `query.rs` splits them itself, into an OR.
 
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -17,6 +21,8 @@ use tantivy::tokenizer::{
     TokenFilter, TokenStream, Tokenizer, TokenizerManager,
 };
 
+use crate::decompound::{DecompoundFilter, Decompounder};
+
 /// Analyzer for French text.
 pub const ANALYZER_FR: &str = "migrasearch_fr";
 /// Analyzer for Dutch text.
@@ -25,6 +31,10 @@ pub const ANALYZER_NL: &str = "migrasearch_nl";
 pub const ANALYZER_EN: &str = "migrasearch_en";
 /// Analyzer for German text.
 pub const ANALYZER_DE: &str = "migrasearch_de";
+/// Dutch analyzer for query words: [`ANALYZER_NL`] without decompounding.
+pub const ANALYZER_NL_QUERY: &str = "migrasearch_nl_query";
+/// German analyzer for query words: [`ANALYZER_DE`] without decompounding.
+pub const ANALYZER_DE_QUERY: &str = "migrasearch_de_query";
 /// Language-neutral analyzer: lowercase and fold accents, no stop words, no
 /// stemming. Used for text of unknown language, keywords and organisations.
 pub const ANALYZER_SIMPLE: &str = "migrasearch_simple";
@@ -98,7 +108,23 @@ impl Lang {
         }
     }
 
-    fn algorithm(self) -> Algorithm {
+    /// Name of the analyzer for query words: the index one, except that
+    /// Dutch and German compounds are not split (see [`query_analyzer`]).
+    pub fn query_analyzer_name(self) -> &'static str {
+        match self {
+            Lang::Nl => ANALYZER_NL_QUERY,
+            Lang::De => ANALYZER_DE_QUERY,
+            Lang::Fr | Lang::En => self.analyzer_name(),
+        }
+    }
+
+    /// Whether compounds are split at index time.
+    pub fn has_compounds(self) -> bool {
+        matches!(self, Lang::Nl | Lang::De)
+    }
+
+    /// The Snowball stemmer of this language.
+    pub(crate) fn algorithm(self) -> Algorithm {
         match self {
             Lang::Fr => Algorithm::French,
             Lang::Nl => Algorithm::Dutch,
@@ -112,7 +138,7 @@ impl Lang {
     /// Kept short on purpose: a word listed here is dropped from the required
     /// part of every query (see `query.rs`), so only true function words
     /// belong, never words another language uses for meaning (`war`, `will`).
-    fn stop_words(self) -> &'static [&'static str] {
+    pub(crate) fn stop_words(self) -> &'static [&'static str] {
         match self {
             // Elisions (`l'`, `d'`, `qu'`, `jusqu'`...) come out of the
             // tokenizer as bare letters and must vanish too.
@@ -151,18 +177,35 @@ impl Lang {
 pub fn register_analyzers(manager: &TokenizerManager) {
     for lang in Lang::ALL {
         manager.register(lang.analyzer_name(), language_analyzer(lang));
+        if lang.has_compounds() {
+            manager.register(lang.query_analyzer_name(), query_analyzer(lang));
+        }
     }
     manager.register(ANALYZER_SIMPLE, simple_analyzer());
 }
 
-/// Builds the analyzer of one language.
+/// Builds the analyzer of one language, the one its fields are indexed
+/// with.
 pub fn language_analyzer(lang: Lang) -> TextAnalyzer {
+    let dictionary = lang.has_compounds().then(Decompounder::builtin);
+    chain(lang, DecompoundFilter::new(dictionary))
+}
+
+/// Builds the analyzer query words of one language go through: the
+/// language's own minus decompounding, so a compound stays one token and
+/// `query.rs` decides how its parts are searched.
+pub fn query_analyzer(lang: Lang) -> TextAnalyzer {
+    chain(lang, DecompoundFilter::new(None))
+}
+
+fn chain(lang: Lang, decompound: DecompoundFilter) -> TextAnalyzer {
     let stop_words = lang.stop_words().iter().map(|word| (*word).to_owned());
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
         .filter(StopWordFilter::remove(stop_words))
         .filter(AsciiFoldingFilter)
+        .filter(decompound)
         .filter(StemFilter::new(lang.algorithm()).with_plural_folding(lang == Lang::Fr))
         .build()
 }
@@ -296,11 +339,17 @@ fn is_plural_s(word: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// Terms as a query word gives them (no compound parts).
     fn terms(lang: Lang, text: &str) -> Vec<String> {
-        analyze(&mut language_analyzer(lang), text)
+        analyze(&mut query_analyzer(lang), text)
             .into_iter()
             .map(|(_, term)| term)
             .collect()
+    }
+
+    /// Terms as indexed, with their positions.
+    fn indexed(lang: Lang, text: &str) -> Vec<(usize, String)> {
+        analyze(&mut language_analyzer(lang), text)
     }
 
     fn stem(lang: Lang, word: &str) -> String {
@@ -337,6 +386,34 @@ mod tests {
         assert_same_stem(Lang::Nl, &["asielzoekers", "asielzoeker"]);
         assert_same_stem(Lang::Nl, &["vluchtelingen", "vluchteling"]);
         assert!(stem(Lang::Nl, "opvangcrisis").starts_with("opvangcris"));
+    }
+
+    #[test]
+    fn compounds_are_indexed_with_their_stemmed_parts_at_their_position() {
+        assert_eq!(
+            indexed(Lang::Nl, "de opvangcrisis duurt"),
+            vec![
+                (1, "opvangcrisis".to_owned()),
+                (1, "opvang".to_owned()),
+                (1, "crisis".to_owned()),
+                (2, "duurt".to_owned()),
+            ]
+        );
+        // Parts are stemmed like the words typed alone.
+        let parts: Vec<String> = indexed(Lang::Nl, "Asielaanvragen")
+            .into_iter()
+            .map(|(_, term)| term)
+            .collect();
+        assert!(parts.contains(&stem(Lang::Nl, "aanvraag")), "{parts:?}");
+        assert!(parts.contains(&stem(Lang::Nl, "asiel")), "{parts:?}");
+        let parts = indexed(Lang::De, "Asylanträge");
+        assert!(
+            parts.iter().any(|(_, t)| *t == stem(Lang::De, "Antrag")),
+            "{parts:?}"
+        );
+        // Only Dutch and German split; positions never move.
+        assert_eq!(indexed(Lang::Fr, "opvangcrisis").len(), 1);
+        assert_eq!(indexed(Lang::Nl, "staatlozen").len(), 1);
     }
 
     #[test]

@@ -34,15 +34,23 @@ pub struct Document {
     /// Publication date (facet `year`, date filter and sort).
     #[serde(default)]
     pub date: Option<NaiveDate>,
-    /// Canonical EMN theme labels (facet `theme`).
+    /// Canonical EMN theme labels shown by the source itself (facet `theme`).
     #[serde(default)]
     pub themes: Vec<String>,
+    /// Canonical EMN theme labels inferred from the text (see
+    /// [`themes::infer_themes`](crate::themes::infer_themes)) for a document
+    /// that shows none; also in facet `theme`.
+    #[serde(default)]
+    pub themes_inferred: Vec<String>,
     /// Free keywords, searchable but not a facet.
     #[serde(default)]
     pub keywords: Vec<String>,
     /// Canonical organisation names (facet `organisation`).
     #[serde(default)]
     pub organisations: Vec<String>,
+    /// Where the organisations are named in [`blocks`](Self::blocks).
+    #[serde(default)]
+    pub organisation_mentions: Vec<OrganisationMention>,
     /// URL of the page this document was found on (e.g. a PDF's news page).
     #[serde(default)]
     pub parent_url: Option<String>,
@@ -55,6 +63,21 @@ pub struct Block {
     #[serde(default)]
     pub lang: Option<String>,
     /// The paragraph's text.
+    pub text: String,
+}
+
+/// One place an organisation is named: a byte range in one block's text.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct OrganisationMention {
+    /// Canonical organisation name.
+    pub name: String,
+    /// Index of the block in [`Document::blocks`].
+    pub block: usize,
+    /// Byte offset of the mention in the block's text.
+    pub start: usize,
+    /// Byte offset just after the mention in the block's text.
+    pub end: usize,
+    /// The mention as written.
     pub text: String,
 }
 
@@ -201,5 +224,41 @@ mod tests {
             serde_json::from_str(r#"{"url":"u","source":"s","type":"page","title":"t"}"#).unwrap_or_default();
         assert_eq!(doc.url, "u");
         assert!(doc.blocks.is_empty());
+    }
+
+    #[test]
+    fn json_stored_before_inferred_themes_and_mentions_still_loads() {
+        let old = r#"{"url":"u","source":"s","type":"news","title":"t","blocks":[],"languages":["en"],
+            "date":null,"themes":["Asylum"],"keywords":[],"organisations":["CGRS"],"parent_url":null}"#;
+        let doc: Document = serde_json::from_str(old).expect("old json loads");
+        assert_eq!(doc.themes, ["Asylum"]);
+        assert!(doc.themes_inferred.is_empty());
+        assert!(doc.organisation_mentions.is_empty());
+    }
+
+    #[test]
+    fn inferred_themes_and_mentions_round_trip_through_json() {
+        let doc = Document {
+            url: "u".into(),
+            blocks: vec![block(Some("fr"), "Le CGVS et l'OE.")],
+            themes_inferred: vec!["Asylum".into()],
+            organisation_mentions: vec![OrganisationMention {
+                name: "CGRS".into(),
+                block: 0,
+                start: 3,
+                end: 7,
+                text: "CGVS".into(),
+            }],
+            ..Document::default()
+        };
+        let json = serde_json::to_value(&doc).expect("serialises");
+        assert_eq!(json["themes_inferred"][0], "Asylum");
+        assert_eq!(json["organisation_mentions"][0]["name"], "CGRS");
+        assert_eq!(json["organisation_mentions"][0]["block"], 0);
+        assert_eq!(json["organisation_mentions"][0]["start"], 3);
+        assert_eq!(json["organisation_mentions"][0]["end"], 7);
+        assert_eq!(json["organisation_mentions"][0]["text"], "CGVS");
+        let back: Document = serde_json::from_value(json).expect("deserialises");
+        assert_eq!(back, doc);
     }
 }

@@ -52,16 +52,18 @@
 //! ```
 
 pub mod analysis;
+pub mod decompound;
 mod document;
 mod error;
 mod query;
 pub mod schema;
 mod search;
 mod snippet;
+pub mod themes;
 pub mod thesaurus;
 mod writer;
 
-pub use document::{Block, Document, StoredDocument, document_id};
+pub use document::{Block, Document, OrganisationMention, StoredDocument, document_id};
 pub use error::{Error, Result};
 pub use query::Expansion;
 pub use search::{

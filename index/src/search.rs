@@ -68,6 +68,14 @@ pub struct SearchRequest {
     /// Also search the thesaurus terms of other languages for the concepts
     /// the query names (`statelessness` → `apatridie`, `staatloosheid`).
     pub expand: bool,
+    /// Tolerate typos: a word of 5 letters or more also finds terms one
+    /// edit away (two from 9 letters), ranked below exact matches. Names and
+    /// acronyms (`AMIF`, `DG HOME`) and words with digits stay exact.
+    pub fuzzy: bool,
+    /// Also search Dutch and German compounds as their parts
+    /// (`opvangcrisis` finds `crisis van de opvang`). Documents are split
+    /// at index time whatever this says, so `opvang` finds `opvangcrisis`.
+    pub decompound: bool,
 }
 
 impl Default for SearchRequest {
@@ -81,6 +89,8 @@ impl Default for SearchRequest {
             page: 1,
             per_page: 20,
             expand: true,
+            fuzzy: true,
+            decompound: true,
         }
     }
 }
@@ -146,8 +156,10 @@ pub struct Hit {
     pub year: Option<i32>,
     /// Language codes.
     pub language: Vec<String>,
-    /// Theme labels.
+    /// Theme labels the source shows.
     pub themes: Vec<String>,
+    /// Theme labels inferred from the text, for a document that shows none.
+    pub themes_inferred: Vec<String>,
     /// Organisation names.
     pub organisations: Vec<String>,
     /// Source site.
@@ -277,7 +289,9 @@ impl SearchIndex {
         let fields = &self.shared.fields;
         let searcher = self.shared.reader.searcher();
 
-        let mut builder = QueryBuilder::new(&self.shared.index, fields);
+        let mut builder = QueryBuilder::new(&self.shared.index, fields)
+            .with_typos(request.fuzzy.then_some(&searcher))
+            .with_decompounding(request.decompound);
         let thesaurus = request.expand.then(Thesaurus::builtin);
         let built = builder.build(&query::parse(&request.query), thesaurus);
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, built.query.box_clone())];
@@ -476,6 +490,7 @@ fn hit(document: Document, snippet: String, score: f32) -> Hit {
         snippet,
         language: document.languages,
         themes: document.themes,
+        themes_inferred: document.themes_inferred,
         organisations: document.organisations,
         source: document.source,
         doc_type: document.doc_type,

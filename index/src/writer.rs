@@ -110,7 +110,16 @@ fn to_tantivy(fields: &Fields, doc: &Document) -> Result<TantivyDocument> {
         date.year().to_string()
     });
     let facet_values: [(&str, Vec<&str>); 6] = [
-        (schema::THEME, doc.themes.iter().map(String::as_str).collect()),
+        // Explicit and inferred themes alike: a document that shows no
+        // theme is still found under the themes its text is about.
+        (
+            schema::THEME,
+            doc.themes
+                .iter()
+                .chain(&doc.themes_inferred)
+                .map(String::as_str)
+                .collect(),
+        ),
         (schema::YEAR, year.iter().map(String::as_str).collect()),
         (
             schema::ORGANISATION,

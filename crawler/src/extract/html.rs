@@ -188,10 +188,13 @@ pub fn extract_html(url: &Url, html: &str, source: &str) -> HtmlPage {
         themes: labels.themes.clone(),
         keywords,
         organisations: Vec::new(),
+        organisation_mentions: Vec::new(),
         parent_url: None,
     };
     let full_text = format!("{}\n\n{}", document.title, document.text());
     document.organisations = organisations::find_organisations(&full_text);
+    document.organisation_mentions =
+        organisations::find_mentions_in_blocks(document.blocks.iter().map(|b| b.text.as_str()));
     document.doc_type = fields::doc_type(&document_url, source, &labels, &full_text);
 
     HtmlPage {

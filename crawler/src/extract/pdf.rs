@@ -80,10 +80,13 @@ pub fn extract_pdf(url: &Url, bytes: &[u8], source: &str) -> Result<Document> {
         themes: Vec::new(),
         keywords: Vec::new(),
         organisations: Vec::new(),
+        organisation_mentions: Vec::new(),
         parent_url: None,
     };
     let full_text = format!("{}\n\n{}", document.title, document.text());
     document.organisations = organisations::find_organisations(&full_text);
+    document.organisation_mentions =
+        organisations::find_mentions_in_blocks(document.blocks.iter().map(|b| b.text.as_str()));
     Ok(document)
 }
 
@@ -284,5 +287,16 @@ mod tests {
                 doc.organisations
             );
         }
+        // Each mention points at its words in its block.
+        assert!(doc.organisation_mentions.len() >= doc.organisations.len().saturating_sub(1));
+        for mention in &doc.organisation_mentions {
+            let block = &doc.blocks[mention.block].text;
+            assert_eq!(block.get(mention.start..mention.end), Some(mention.text.as_str()));
+        }
+        assert!(
+            doc.organisation_mentions
+                .iter()
+                .any(|m| m.name == "CGRS" && (m.text == "CGVS" || m.text == "CGRA"))
+        );
     }
 }

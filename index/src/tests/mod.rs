@@ -2,8 +2,10 @@
 //! seeds: a bilingual French/Dutch event programme, French, Dutch and
 //! English pages, and an undated page.
 
+mod compounds;
 mod queries;
 mod results;
+mod typos;
 
 use chrono::NaiveDate;
 
@@ -55,8 +57,10 @@ fn corpus() -> Vec<Document> {
             languages: strings(&["fr", "nl", "en"]),
             date: date(2024, 4, 18),
             themes: strings(&["Migration", "Asylum"]),
+            themes_inferred: vec![],
             keywords: strings(&["policy event"]),
             organisations: strings(&["EMN", "CGRS"]),
+            organisation_mentions: vec![],
             parent_url: Some("https://emnbelgium.be/news/policy-event-2024".into()),
         },
         Document {
@@ -77,8 +81,10 @@ fn corpus() -> Vec<Document> {
             languages: strings(&["fr"]),
             date: date(2024, 1, 10),
             themes: strings(&["International Protection", "Return & Readmission"]),
+            themes_inferred: vec![],
             keywords: strings(&["AMIF"]),
             organisations: strings(&["Fedasil", "IOM"]),
+            organisation_mentions: vec![],
             parent_url: None,
         },
         Document {
@@ -93,8 +99,10 @@ fn corpus() -> Vec<Document> {
             languages: strings(&["en"]),
             date: date(2021, 7, 1),
             themes: strings(&["Return & Readmission"]),
+            themes_inferred: vec![],
             keywords: vec![],
             organisations: strings(&["Immigration Office"]),
+            organisation_mentions: vec![],
             parent_url: None,
         },
         Document {
@@ -109,8 +117,10 @@ fn corpus() -> Vec<Document> {
             languages: strings(&["nl"]),
             date: date(2022, 3, 22),
             themes: strings(&["Asylum"]),
+            themes_inferred: vec![],
             keywords: vec![],
             organisations: strings(&["Fedasil"]),
+            organisation_mentions: vec![],
             parent_url: None,
         },
         Document {
@@ -125,8 +135,10 @@ fn corpus() -> Vec<Document> {
             languages: strings(&["en"]),
             date: None,
             themes: strings(&["Vulnerable groups"]),
+            themes_inferred: vec![],
             keywords: vec![],
             organisations: vec![],
+            organisation_mentions: vec![],
             parent_url: None,
         },
         Document {
@@ -141,8 +153,10 @@ fn corpus() -> Vec<Document> {
             languages: strings(&["fr"]),
             date: date(2025, 12, 17),
             themes: strings(&["Return & Readmission"]),
+            themes_inferred: vec![],
             keywords: vec![],
             organisations: strings(&["Immigration Office", "Fedasil"]),
+            organisation_mentions: vec![],
             parent_url: None,
         },
     ]
@@ -378,3 +392,4 @@ fn expansion_ranks_the_literal_term_first() {
     );
     assert!(expanded.hits[0].score > expanded.hits[1].score);
 }
+mod zz_scratch_timing;
