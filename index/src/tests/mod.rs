@@ -392,4 +392,3 @@ fn expansion_ranks_the_literal_term_first() {
     );
     assert!(expanded.hits[0].score > expanded.hits[1].score);
 }
-mod zz_scratch_timing;
