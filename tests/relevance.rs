@@ -8,9 +8,10 @@ use migrasearch::eval::{Judgments, Options, evaluate, render_table};
 use crate::common::fixture;
 
 /// Overall nDCG@10 of the full configuration must stay at or above this.
-/// Measured 0.788 (66 queries, expansion on) when the set was written; the
-/// floor leaves a little room for harmless reordering.
-const FLOOR: f64 = 0.75;
+/// Measured 0.819 when the set was written (66 queries; expansion, typo
+/// tolerance and decompounding on; 0.538 with all three off); the floor
+/// leaves a little room for harmless reordering.
+const FLOOR: f64 = 0.78;
 
 #[test]
 fn full_configuration_keeps_ndcg_above_the_floor() {
