@@ -409,6 +409,14 @@ pub fn find_mentions_in_blocks<'a>(blocks: impl IntoIterator<Item = &'a str>) ->
     out
 }
 
+/// Sets a document's organisations (from its title and text) and where
+/// each is mentioned in its blocks: the last step of every extractor.
+pub fn annotate(document: &mut crate::Document) {
+    let full_text = format!("{}\n\n{}", document.title, document.text());
+    document.organisations = find_organisations(&full_text);
+    document.organisation_mentions = find_mentions_in_blocks(document.blocks.iter().map(|b| b.text.as_str()));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -191,10 +191,8 @@ pub fn extract_html(url: &Url, html: &str, source: &str) -> HtmlPage {
         organisation_mentions: Vec::new(),
         parent_url: None,
     };
+    organisations::annotate(&mut document);
     let full_text = format!("{}\n\n{}", document.title, document.text());
-    document.organisations = organisations::find_organisations(&full_text);
-    document.organisation_mentions =
-        organisations::find_mentions_in_blocks(document.blocks.iter().map(|b| b.text.as_str()));
     document.doc_type = fields::doc_type(&document_url, source, &labels, &full_text);
 
     HtmlPage {

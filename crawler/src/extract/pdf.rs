@@ -83,10 +83,7 @@ pub fn extract_pdf(url: &Url, bytes: &[u8], source: &str) -> Result<Document> {
         organisation_mentions: Vec::new(),
         parent_url: None,
     };
-    let full_text = format!("{}\n\n{}", document.title, document.text());
-    document.organisations = organisations::find_organisations(&full_text);
-    document.organisation_mentions =
-        organisations::find_mentions_in_blocks(document.blocks.iter().map(|b| b.text.as_str()));
+    organisations::annotate(&mut document);
     Ok(document)
 }
 
