@@ -87,16 +87,10 @@ impl Mirror {
 
     /// Whether this mirror answers for `url`: same host, or another alias of
     /// it (a mirror of `www.fedasil.be` serves `fedasil.be`), whatever the scheme.
-    fn serves(&self, url: &Url, aliases: &[(String, String)]) -> bool {
-        let canonical = |host: &str| {
-            aliases
-                .iter()
-                .find(|(alias, _)| alias == host)
-                .map_or(host.to_owned(), |(_, c)| c.clone())
-        };
+    fn serves(&self, url: &Url, config: &CrawlConfig) -> bool {
         match (url.host_str(), self.origin.host_str()) {
             (Some(host), Some(origin)) => {
-                canonical(host) == canonical(origin)
+                config.canonical_host(host) == config.canonical_host(origin)
                     && (self.origin.port().is_none() || url.port_or_known_default() == self.origin.port())
             }
             _ => false,
@@ -114,8 +108,7 @@ impl Mirror {
 impl CrawlConfig {
     /// The address to request for a real URL: the mirror's when one serves it.
     pub fn fetch_url(&self, real: &Url) -> Option<Url> {
-        let aliases = self.host_aliases();
-        match self.mirrors.iter().find(|m| m.serves(real, &aliases)) {
+        match self.mirrors.iter().find(|m| m.serves(real, self)) {
             Some(mirror) => Url::parse(&format!("{}{}", mirror.target_prefix(), path_and_query(real))).ok(),
             None if self.mirrors.is_empty() => Some(real.clone()),
             // With mirrors configured, a host without one is not fetched at
@@ -162,6 +155,16 @@ impl CrawlConfig {
         }
     }
 
+    /// The canonical host of a source's host or alias (the first of its
+    /// `hosts`); any other host is its own.
+    pub fn canonical_host<'a>(&'a self, host: &'a str) -> &'a str {
+        self.sources
+            .iter()
+            .find(|s| s.hosts.iter().any(|h| h == host))
+            .and_then(|s| s.hosts.first())
+            .map_or(host, String::as_str)
+    }
+
     /// `(alias, canonical)` pairs for URL canonicalisation, canonical hosts included.
     pub fn host_aliases(&self) -> Vec<(String, String)> {
         self.sources
@@ -175,10 +178,15 @@ impl CrawlConfig {
 
     /// The source a canonical URL belongs to, if it is in scope of one.
     pub fn source_for(&self, url: &Url) -> Option<&Source> {
+        self.source_index(url).map(|i| &self.sources[i])
+    }
+
+    /// The position in `sources` of the source a canonical URL belongs to.
+    pub fn source_index(&self, url: &Url) -> Option<usize> {
         let host = url.host_str()?;
         self.sources
             .iter()
-            .find(|s| s.hosts.iter().any(|h| h == host) && s.in_scope(url))
+            .position(|s| s.hosts.iter().any(|h| h == host) && s.in_scope(url))
     }
 }
 

@@ -26,8 +26,6 @@ use crate::urls::canonicalize;
 
 /// Redirect hops followed for robots.txt (pages' redirects go through the frontier).
 const MAX_ROBOTS_REDIRECTS: usize = 5;
-/// A cached robots.txt is trusted this long (RFC 9309 allows up to 24 hours).
-const ROBOTS_CACHE_HOURS: i64 = 24;
 /// Attempts at one URL within one crawl when the host says "slow down".
 const MAX_SLOW_DOWN_RETRIES: u32 = 3;
 /// A host that keeps saying "slow down" never makes us wait longer than this.
@@ -129,13 +127,22 @@ struct HostState {
 }
 
 /// URLs to fetch, per host, and every URL queued in this crawl.
-#[derive(Default)]
 struct Frontier {
     hosts: BTreeMap<String, HostState>,
     seen: HashSet<String>,
+    /// `config.host_aliases()`, computed once: every link goes through it.
+    aliases: Vec<(String, String)>,
 }
 
 impl Frontier {
+    fn new(config: &CrawlConfig) -> Frontier {
+        Frontier {
+            hosts: BTreeMap::new(),
+            seen: HashSet::new(),
+            aliases: config.host_aliases(),
+        }
+    }
+
     /// Queues a URL once per crawl, if a source has it in scope, it can be
     /// fetched, and it is due (start URLs always are: they are how new
     /// items are found).
@@ -147,10 +154,8 @@ impl Frontier {
         parent: Option<Arc<Document>>,
         always_due: bool,
     ) -> Result<()> {
-        let url = canonicalize(url, &config.host_aliases());
-        let Some(source) = config.sources.iter().position(|s| {
-            url.host_str().is_some_and(|h| s.hosts.iter().any(|sh| sh == h)) && s.in_scope(&url)
-        }) else {
+        let url = canonicalize(url, &self.aliases);
+        let Some(source) = config.source_index(&url) else {
             return Ok(());
         };
         if config.fetch_url(&url).is_none() || !self.seen.insert(url.to_string()) {
@@ -271,7 +276,7 @@ pub async fn crawl(
     let fetcher = Arc::new(Fetcher::new(&config)?);
     let aliases = config.host_aliases();
     let mut report = CrawlReport::default();
-    let mut frontier = Frontier::default();
+    let mut frontier = Frontier::new(&config);
     let mut seen_content: HashMap<u64, String> = HashMap::new();
     let mut emitted: HashSet<String> = HashSet::new();
     let mut pages_per_source = vec![0usize; config.sources.len()];
@@ -306,7 +311,13 @@ pub async fn crawl(
                 continue;
             }
             if let RobotsState::Unknown = host.robots {
-                if let Some(cached) = fresh_robots(state, name) {
+                let user_agent = host
+                    .queue
+                    .front()
+                    .map(|first| config.limits(&config.sources[first.source]).user_agent);
+                if let Some(cached) =
+                    fresh_robots(state, name, user_agent.as_deref().unwrap_or(&config.user_agent))
+                {
                     host.delay = host_delay(&config, &host.queue, &cached);
                     report.hosts.entry(name.clone()).or_default().delay = host.delay;
                     if let Some(first) = host.queue.front() {
@@ -686,7 +697,7 @@ fn follow_sitemap(
             frontier.enqueue_sitemap(config, &url, source);
             continue;
         }
-        let canonical = canonicalize(&url, &config.host_aliases());
+        let canonical = canonicalize(&url, &frontier.aliases);
         let known = state.get(canonical.as_str());
         let changed_since_visit = match (entry.lastmod, known.and_then(|k| k.last_fetch)) {
             (Some(modified), Some(visited)) => modified > visited,
@@ -735,12 +746,12 @@ fn chrono_duration(duration: Duration) -> chrono::Duration {
     chrono::Duration::from_std(duration).unwrap_or(chrono::Duration::days(3650))
 }
 
-/// A robots.txt fetched less than a day ago, unless it failed (5xx are retried).
-fn fresh_robots(state: &CrawlState, host: &str) -> Option<RobotsPolicy> {
+/// A robots.txt fetched less than a day ago, unless it failed (5xx are
+/// retried), read for our user agent as a fresh copy would be.
+fn fresh_robots(state: &CrawlState, host: &str, user_agent: &str) -> Option<RobotsPolicy> {
     let cache = state.robots(host)?;
-    let fresh = Utc::now() - cache.fetched < chrono::Duration::hours(ROBOTS_CACHE_HOURS);
-    (fresh && cache.status < 500)
-        .then(|| RobotsPolicy::from_response(cache.status, cache.body.as_bytes(), ""))
+    (cache.is_fresh(Utc::now()) && cache.status < 500)
+        .then(|| RobotsPolicy::from_response(cache.status, cache.body.as_bytes(), user_agent))
 }
 
 /// A file (PDF) has the date and themes of the page that links it when it shows none itself.
@@ -905,4 +916,47 @@ pub(crate) fn extract_body(url: &Url, body: &[u8], content_type: &str, source: &
     }
     let html = decode_html(body, Some(content_type));
     Page::Html(Box::new(extract::extract_html(url, &html, source)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cached_robots_txt_is_read_for_our_agent() {
+        let mut state = CrawlState::in_memory();
+        let body = "User-agent: *\nAllow: /\n\nUser-agent: migrasearch\nDisallow: /private/\n";
+        let cache = RobotsCache {
+            host: "x.org".into(),
+            fetched: Utc::now(),
+            status: 200,
+            body: body.into(),
+        };
+        state.record_robots(cache).unwrap();
+        let policy = fresh_robots(&state, "x.org", crate::config::DEFAULT_USER_AGENT).unwrap();
+        assert!(!policy.allowed("https://x.org/private/page"));
+        assert!(policy.allowed("https://x.org/news"));
+    }
+
+    #[test]
+    fn a_stale_or_failed_robots_txt_is_not_reused() {
+        let mut state = CrawlState::in_memory();
+        let stale = Utc::now() - chrono::Duration::hours(25);
+        let cache = RobotsCache {
+            host: "old.org".into(),
+            fetched: stale,
+            status: 200,
+            body: String::new(),
+        };
+        state.record_robots(cache).unwrap();
+        let cache = RobotsCache {
+            host: "down.org".into(),
+            fetched: Utc::now(),
+            status: 503,
+            body: String::new(),
+        };
+        state.record_robots(cache).unwrap();
+        assert!(fresh_robots(&state, "old.org", "migrasearch").is_none());
+        assert!(fresh_robots(&state, "down.org", "migrasearch").is_none());
+    }
 }
