@@ -193,7 +193,8 @@ fn percent_decode(path: &str) -> Option<String> {
         .map(|s| s.into_owned())
 }
 
-fn etag(contents: &[u8]) -> String {
+/// The `ETag` the mirror gives a body (also used by tests that script pages).
+pub fn etag(contents: &[u8]) -> String {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::hash::DefaultHasher::new();
     contents.hash(&mut hasher);

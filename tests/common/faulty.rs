@@ -7,7 +7,6 @@
 //! asked, how often and how politely.
 
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -182,7 +181,7 @@ async fn apply(
     }
     match rule {
         Rule::Html(html) => {
-            let etag = etag(html.as_bytes());
+            let etag = migrasearch::mirror::etag(html.as_bytes());
             if header_str(headers, header::IF_NONE_MATCH)
                 .is_some_and(|v| v.split(',').any(|t| t.trim() == etag))
             {
@@ -233,12 +232,6 @@ fn status(code: u16) -> StatusCode {
 
 fn header_str(headers: &HeaderMap, name: header::HeaderName) -> Option<String> {
     headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
-}
-
-fn etag(contents: &[u8]) -> String {
-    let mut hasher = std::hash::DefaultHasher::new();
-    contents.hash(&mut hasher);
-    format!("\"{:016x}\"", hasher.finish())
 }
 
 /// A streamed answer relayed from the drip socket. Tests can name neither
