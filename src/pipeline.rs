@@ -225,6 +225,8 @@ mod tests {
             organisations: crawler::organisations::find_organisations(text),
             organisation_mentions,
             parent_url: None,
+            passages: Vec::new(),
+            translations: Vec::new(),
         }
     }
 

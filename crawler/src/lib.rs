@@ -41,5 +41,5 @@ pub mod urls;
 
 pub use config::{CrawlConfig, Mirror, Source};
 pub use crawl::{CrawlEvent, CrawlReport, HostReport, crawl};
-pub use document::{DocType, Document, TextBlock};
+pub use document::{DocType, Document, Passage, PassageKind, TextBlock, Translation};
 pub use error::{Error, Result};

@@ -190,6 +190,8 @@ pub fn extract_html(url: &Url, html: &str, source: &str) -> HtmlPage {
         organisations: Vec::new(),
         organisation_mentions: Vec::new(),
         parent_url: None,
+        passages: Vec::new(),
+        translations: Vec::new(),
     };
     organisations::annotate(&mut document);
     let full_text = format!("{}\n\n{}", document.title, document.text());

@@ -82,6 +82,8 @@ pub fn extract_pdf(url: &Url, bytes: &[u8], source: &str) -> Result<Document> {
         organisations: Vec::new(),
         organisation_mentions: Vec::new(),
         parent_url: None,
+        passages: Vec::new(),
+        translations: Vec::new(),
     };
     organisations::annotate(&mut document);
     Ok(document)
