@@ -167,6 +167,13 @@ struct SearchArgs {
     /// Search only the words typed, without the thesaurus terms of other languages.
     #[arg(long)]
     no_expand: bool,
+    /// List translations (the French and Dutch versions of a session) apart
+    /// instead of as one hit.
+    #[arg(long)]
+    no_collapse: bool,
+    /// Language whose version a hit with translations shows first (fr, nl, en).
+    #[arg(long)]
+    lang: Option<String>,
 }
 
 #[tokio::main]
@@ -188,7 +195,7 @@ async fn main() -> anyhow::Result<()> {
             let data = DataDir::new(data.dir);
             let indexed = reindex(&load_config(config.as_deref())?, &data)?;
             eprintln!(
-                "reindexed {indexed} documents from {} in {:.1} s",
+                "reindexed {indexed} documents and passages from {} in {:.1} s",
                 data.archive_dir().display(),
                 started.elapsed().as_secs_f64()
             );
@@ -340,14 +347,14 @@ fn print_summary(summary: &RunSummary) {
     let report = &summary.report;
     if summary.interrupted {
         eprintln!(
-            "crawl interrupted: {} documents indexed, {} removed, index holds {}; run the same command again to resume",
-            summary.indexed, summary.removed, summary.total_documents
+            "crawl interrupted: {} documents and {} passages indexed, {} removed, index holds {}; run the same command again to resume",
+            summary.indexed, summary.passages, summary.removed, summary.total_documents
         );
         return;
     }
     let elapsed = report.elapsed.as_secs_f64();
     eprintln!(
-        "crawl done in {elapsed:.1} s: {} requests ({} KiB), {} new, {} changed, {} unchanged, {} not modified, {} removed, {} listings, {} redirects, {} blocked by robots.txt, {} not due, {} duplicates; index holds {} documents",
+        "crawl done in {elapsed:.1} s: {} requests ({} KiB), {} new, {} changed, {} unchanged, {} not modified, {} removed, {} listings, {} redirects, {} blocked by robots.txt, {} not due, {} duplicates; {} passages indexed; index holds {} documents and passages",
         report.fetched,
         report.bytes / 1024,
         report.new,
@@ -360,6 +367,7 @@ fn print_summary(summary: &RunSummary) {
         report.robots_blocked,
         report.not_due,
         report.duplicates,
+        summary.passages,
         summary.total_documents,
     );
     for (reason, count) in &report.failed {
@@ -410,6 +418,8 @@ async fn search(args: SearchArgs) -> anyhow::Result<()> {
         expand: args.no_expand.then(|| "false".to_owned()),
         fuzzy: None,
         decompound: None,
+        collapse: args.no_collapse.then(|| "false".to_owned()),
+        lang: args.lang,
     };
     let request = params.validate().map_err(|e| anyhow::anyhow!("--{}", e))?;
     let index = DataDir::new(&args.data.dir).open_index()?;
@@ -442,6 +452,25 @@ async fn search(args: SearchArgs) -> anyhow::Result<()> {
             hit.title
         );
         println!("   {} · {} · {} · {}", hit.url, date, hit.source, hit.doc_type);
+        if let Some(passage) = &hit.passage {
+            let parent = hit.parent.as_ref();
+            let title = parent.and_then(|p| p.title.as_deref()).unwrap_or("");
+            let slot = passage
+                .slot
+                .as_deref()
+                .map(|s| format!(" ({s})"))
+                .unwrap_or_default();
+            println!("   {}{slot} of: {title}", passage.kind);
+        }
+        if hit.versions.len() > 1 {
+            let others: Vec<String> = hit
+                .versions
+                .iter()
+                .skip(1)
+                .map(|v| format!("{} {}", v.language.as_deref().unwrap_or("?"), v.url))
+                .collect();
+            println!("   also in: {}", others.join(" · "));
+        }
         if !hit.themes.is_empty() {
             println!("   themes: {}", hit.themes.join(", "));
         }

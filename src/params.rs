@@ -57,6 +57,9 @@ pub struct SearchParams {
     pub expand: Option<String>,
     pub fuzzy: Option<String>,
     pub decompound: Option<String>,
+    pub collapse: Option<String>,
+    /// Preferred language of collapsed hits (`lang`), not a filter.
+    pub lang: Option<String>,
 }
 
 impl SearchParams {
@@ -88,16 +91,18 @@ impl SearchParams {
                 "expand" => single(&mut params.expand, "expand")?,
                 "fuzzy" => single(&mut params.fuzzy, "fuzzy")?,
                 "decompound" => single(&mut params.decompound, "decompound")?,
+                "collapse" => single(&mut params.collapse, "collapse")?,
+                "lang" => single(&mut params.lang, "lang")?,
                 "theme" => params.theme.push(value),
                 "organisation" | "organization" => params.organisation.push(value),
                 "year" => params.year.push(value),
-                "language" | "lang" => params.language.push(value),
+                "language" => params.language.push(value),
                 "source" => params.source.push(value),
                 "type" => params.doc_type.push(value),
                 other => {
                     return Err(invalid(
                         other,
-                        "unknown parameter; expected q, theme, organisation, year, language, source, type, from, to, sort, page, per_page, expand, fuzzy or decompound",
+                        "unknown parameter; expected q, theme, organisation, year, language, source, type, from, to, sort, page, per_page, expand, fuzzy, decompound, collapse or lang",
                     ));
                 }
             }
@@ -153,6 +158,19 @@ impl SearchParams {
         let expand = switch("expand", self.expand.as_deref())?;
         let fuzzy = switch("fuzzy", self.fuzzy.as_deref())?;
         let decompound = switch("decompound", self.decompound.as_deref())?;
+        let collapse = switch("collapse", self.collapse.as_deref())?;
+        let prefer_language = match self.lang.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(lang) => match LANGUAGES.contains(&lang.to_ascii_lowercase().as_str()) {
+                true => Some(lang.to_ascii_lowercase()),
+                false => {
+                    return Err(invalid(
+                        "lang",
+                        format!("`{lang}` is not one of {}", LANGUAGES.join(", ")),
+                    ));
+                }
+            },
+        };
         let closed = |name: &str, values: &[String], allowed: &[&str]| -> Result<Vec<String>, ParamError> {
             clean(values)
                 .into_iter()
@@ -184,6 +202,8 @@ impl SearchParams {
             expand,
             fuzzy,
             decompound,
+            collapse,
+            prefer_language,
         })
     }
 }

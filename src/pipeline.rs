@@ -23,7 +23,11 @@ const COMMIT_EVERY: usize = 50;
 /// What a crawl-and-index run did.
 pub struct RunSummary {
     pub report: CrawlReport,
+    /// Documents indexed (listings, indexed through their passages alone,
+    /// not counted).
     pub indexed: usize,
+    /// Passages indexed with those documents and listings.
+    pub passages: usize,
     pub removed: usize,
     pub total_documents: u64,
     /// Stopped by Ctrl-C; the next run resumes.
@@ -46,17 +50,16 @@ pub async fn crawl_into(config: CrawlConfig, data: &DataDir) -> anyhow::Result<R
     let writer_index = index.clone();
     let bar = progress.clone();
     // Indexing is blocking work; it runs beside the async crawl.
-    let indexer = tokio::task::spawn_blocking(move || -> anyhow::Result<(usize, usize)> {
+    let indexer = tokio::task::spawn_blocking(move || -> anyhow::Result<(usize, usize, usize)> {
         let mut writer = writer_index.writer().context("opening the index writer")?;
-        let (mut indexed, mut removed, mut pending) = (0, 0, 0);
+        let (mut indexed, mut passages, mut removed, mut pending) = (0, 0, 0, 0);
         while let Some(event) = receiver.blocking_recv() {
             match event {
                 CrawlEvent::Document(document) => {
-                    writer
-                        .upsert(&to_index_document(*document))
-                        .context("indexing a document")?;
-                    indexed += 1;
-                    pending += 1;
+                    let (own, parts) = index_document(&mut writer, *document)?;
+                    indexed += own;
+                    passages += parts;
+                    pending += own + parts;
                 }
                 CrawlEvent::Removed { document_url } => {
                     writer.delete(&document_url).context("removing a document")?;
@@ -78,7 +81,7 @@ pub async fn crawl_into(config: CrawlConfig, data: &DataDir) -> anyhow::Result<R
             }
         }
         writer.commit().context("committing the index")?;
-        Ok((indexed, removed))
+        Ok((indexed, passages, removed))
     });
     // Ctrl-C stops the crawl between two steps: what was fetched is in the
     // state and the archive, what was extracted gets committed below, and
@@ -87,7 +90,7 @@ pub async fn crawl_into(config: CrawlConfig, data: &DataDir) -> anyhow::Result<R
         crawled = crawler::crawl(config, &mut state, Some(&mut archive), sender) => Some(crawled),
         _ = tokio::signal::ctrl_c() => None,
     };
-    let (indexed, removed) = indexer.await.context("indexer task")??;
+    let (indexed, passages, removed) = indexer.await.context("indexer task")??;
     progress.finish_and_clear();
     let interrupted = crawled.is_none();
     let report = crawled.transpose().context("crawling")?.unwrap_or_default();
@@ -96,6 +99,7 @@ pub async fn crawl_into(config: CrawlConfig, data: &DataDir) -> anyhow::Result<R
     Ok(RunSummary {
         report,
         indexed,
+        passages,
         removed,
         total_documents: index.num_docs(),
         interrupted,
@@ -126,7 +130,9 @@ fn forget_unindexed(state: &mut CrawlState, index: &SearchIndex) -> anyhow::Resu
 }
 
 /// Rebuilds the whole index from the archive, without any network access.
-/// Returns the number of documents indexed.
+/// Returns the number of index entries (documents and their passages).
+/// Listing-only items are not rebuilt: they depend on what the crawl could
+/// fetch, which the archive alone does not say.
 pub fn reindex(config: &CrawlConfig, data: &DataDir) -> anyhow::Result<usize> {
     let responses = read_archive(&data.archive_dir())
         .with_context(|| format!("reading the archive in {}", data.archive_dir().display()))?;
@@ -136,12 +142,10 @@ pub fn reindex(config: &CrawlConfig, data: &DataDir) -> anyhow::Result<usize> {
     let mut writer = index.writer().context("opening the index writer")?;
     writer.delete_all().context("clearing the index")?;
     for document in &documents {
-        writer
-            .upsert(&to_index_document(document.clone()))
-            .context("indexing a document")?;
+        index_document(&mut writer, document.clone())?;
     }
     writer.commit().context("committing the index")?;
-    Ok(documents.len())
+    Ok(usize::try_from(index.num_docs()).unwrap_or(usize::MAX))
 }
 
 /// A progress bar on a terminal; hidden (plain log lines instead) otherwise.
@@ -158,6 +162,119 @@ fn progress_bar() -> ProgressBar {
     bar
 }
 
+/// Indexes a crawled document and replaces its passages; a listing is
+/// indexed through its passages alone. Returns how many documents (0 or 1)
+/// and passages were indexed.
+fn index_document(
+    writer: &mut index::IndexWriter,
+    document: crawler::Document,
+) -> anyhow::Result<(usize, usize)> {
+    let url = document.url.clone();
+    let (own, passages) = to_index_documents(document);
+    let indexed = usize::from(own.is_some());
+    match own {
+        Some(own) => writer.upsert(&own),
+        None => writer.delete(&url),
+    }
+    .with_context(|| format!("indexing {url}"))?;
+    writer
+        .replace_passages(&url, &passages)
+        .with_context(|| format!("indexing the passages of {url}"))?;
+    Ok((indexed, passages.len()))
+}
+
+/// The crawler's document as the index takes it (`None` for a listing,
+/// which is not searchable itself), and its passages, each at
+/// `url#anchor` with the document as parent.
+pub fn to_index_documents(
+    mut document: crawler::Document,
+) -> (Option<index::Document>, Vec<index::Document>) {
+    let passages = std::mem::take(&mut document.passages);
+    let passages = passages
+        .into_iter()
+        .map(|passage| passage_document(&document, passage))
+        .collect();
+    let own = (document.doc_type != crawler::DocType::Listing).then(|| to_index_document(document));
+    (own, passages)
+}
+
+/// A passage as a document of its own. It inherits what it does not state
+/// itself (date, languages, type) from its document; its themes are its
+/// own or inferred from its text, never the whole document's.
+fn passage_document(parent: &crawler::Document, passage: crawler::Passage) -> index::Document {
+    let text: Vec<&str> = passage.blocks.iter().map(|b| b.text.as_str()).collect();
+    let themes_inferred = if passage.themes.is_empty() {
+        index::themes::infer_themes(&passage.title, &text.join("\n\n"))
+    } else {
+        Vec::new()
+    };
+    let organisation_mentions = crawler::organisations::find_mentions_in_blocks(text.iter().copied());
+    let doc_type = match (passage.doc_type, parent.doc_type) {
+        (Some(own), _) => own,
+        (None, crawler::DocType::Listing) => crawler::DocType::News,
+        (None, inherited) => inherited,
+    };
+    let languages = match passage.languages.is_empty() {
+        true => parent.languages.clone(),
+        false => passage.languages,
+    };
+    index::Document {
+        url: format!("{}#{}", parent.url, passage.anchor),
+        source: parent.source.clone(),
+        doc_type: doc_type.as_str().to_owned(),
+        title: passage.title,
+        blocks: passage.blocks.into_iter().map(to_index_block).collect(),
+        languages,
+        date: passage.date.or(parent.date),
+        themes: passage.themes,
+        themes_inferred,
+        keywords: Vec::new(),
+        organisations: passage.organisations,
+        organisation_mentions: organisation_mentions.into_iter().map(to_index_mention).collect(),
+        parent_url: Some(parent.url.clone()),
+        passage: Some(index::PassageOf {
+            kind: passage.kind.as_str().to_owned(),
+            anchor: passage.anchor,
+            parent_title: parent.title.clone(),
+            slot: passage.slot,
+            link: passage.link,
+        }),
+        translation_key: passage
+            .translation_key
+            .map(|key| format!("{}#{}", parent.url, key)),
+    }
+}
+
+/// The key shared by a page and its translations: the smallest URL of the
+/// set, which every version computes alike when they link each other.
+fn page_translation_key(document: &crawler::Document) -> Option<String> {
+    document
+        .translations
+        .iter()
+        .map(|translation| translation.url.as_str())
+        .chain([document.url.as_str()])
+        .min()
+        .filter(|_| !document.translations.is_empty())
+        .map(str::to_owned)
+}
+
+fn to_index_block(block: crawler::TextBlock) -> index::Block {
+    index::Block {
+        lang: block.lang,
+        text: block.text,
+    }
+}
+
+fn to_index_mention(mention: crawler::document::OrganisationMention) -> index::OrganisationMention {
+    index::OrganisationMention {
+        name: mention.name,
+        block: mention.block,
+        start: mention.start,
+        end: mention.end,
+        text: mention.text,
+    }
+}
+
 /// The crawler's document as the index takes it. A document that shows no
 /// EMN theme gets themes inferred from its title and text
 /// (`themes_inferred`); one that shows some keeps them and gets none.
@@ -167,19 +284,13 @@ pub fn to_index_document(document: crawler::Document) -> index::Document {
     } else {
         Vec::new()
     };
+    let translation_key = page_translation_key(&document);
     index::Document {
         url: document.url,
         source: document.source,
         doc_type: document.doc_type.as_str().to_owned(),
         title: document.title,
-        blocks: document
-            .blocks
-            .into_iter()
-            .map(|block| index::Block {
-                lang: block.lang,
-                text: block.text,
-            })
-            .collect(),
+        blocks: document.blocks.into_iter().map(to_index_block).collect(),
         languages: document.languages,
         date: document.date,
         themes: document.themes,
@@ -189,15 +300,11 @@ pub fn to_index_document(document: crawler::Document) -> index::Document {
         organisation_mentions: document
             .organisation_mentions
             .into_iter()
-            .map(|mention| index::OrganisationMention {
-                name: mention.name,
-                block: mention.block,
-                start: mention.start,
-                end: mention.end,
-                text: mention.text,
-            })
+            .map(to_index_mention)
             .collect(),
         parent_url: document.parent_url,
+        passage: None,
+        translation_key,
     }
 }
 

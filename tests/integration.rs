@@ -8,4 +8,5 @@ mod cli;
 mod crawl;
 mod faults;
 mod http;
+mod passages;
 mod relevance;

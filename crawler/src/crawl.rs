@@ -14,10 +14,10 @@ use tracing::{debug, info, warn};
 use url::Url;
 
 use crate::archive::{ArchiveWriter, ArchivedResponse};
-use crate::config::CrawlConfig;
-use crate::document::Document;
+use crate::config::{CrawlConfig, Source};
+use crate::document::{DocType, Document, Passage, PassageKind, Translation};
 use crate::error::Result;
-use crate::extract::{self, HtmlPage};
+use crate::extract::{self, HtmlPage, ListingItem};
 use crate::fetch::{FetchError, Fetched, Fetcher, Validators, decode_html};
 use crate::robots::RobotsPolicy;
 use crate::sitemap::{Sitemap, parse_sitemap};
@@ -32,6 +32,9 @@ const MAX_SLOW_DOWN_RETRIES: u32 = 3;
 const MAX_HOST_DELAY: Duration = Duration::from_secs(60);
 /// Answers in a row of 404/410 before a page's document is removed.
 const GONE_AFTER: u32 = 2;
+/// Redirects and duplicates followed when checking whether a listing item's
+/// link has a document.
+const MAX_MOVES: usize = 10;
 
 /// What the crawl tells its caller as it goes.
 #[derive(Debug)]
@@ -63,6 +66,11 @@ pub struct CrawlReport {
     pub removed: usize,
     /// Listing pages followed but not indexed.
     pub listings: usize,
+    /// [`DocType::Listing`] documents handed on at the end of the crawl
+    /// (not counted in `new` or `changed`).
+    pub listing_documents: usize,
+    /// Passages of those documents: listing items with no page of their own.
+    pub listing_passages: usize,
     pub redirects: usize,
     pub robots_blocked: usize,
     /// Known pages not due for a visit yet.
@@ -228,9 +236,20 @@ enum Outcome {
     },
     Page {
         item: Box<Queued>,
-        result: std::result::Result<(Fetched, Page), FetchError>,
+        // Boxed: a fetched page is much larger than the other outcomes.
+        result: std::result::Result<Box<(Fetched, Page, Vec<ListingItem>)>, FetchError>,
         took: Duration,
     },
+}
+
+/// A listing page fetched with 2xx in this crawl, kept until the end of the
+/// crawl, when we know which of its items have a page of their own.
+struct ListingPage {
+    /// The listing's canonical URL, its document URL.
+    url: String,
+    source: String,
+    title: String,
+    items: Vec<ListingItem>,
 }
 
 pub(crate) enum Page {
@@ -279,6 +298,10 @@ pub async fn crawl(
     let mut frontier = Frontier::new(&config);
     let mut seen_content: HashMap<u64, String> = HashMap::new();
     let mut emitted: HashSet<String> = HashSet::new();
+    // Where a URL's content went in this crawl (redirect target, canonical
+    // URL, first URL of the same content): listing items are checked through it.
+    let mut moved: HashMap<String, String> = HashMap::new();
+    let mut listing_pages: BTreeMap<String, ListingPage> = BTreeMap::new();
     let mut pages_per_source = vec![0usize; config.sources.len()];
     let mut tasks: JoinSet<Outcome> = JoinSet::new();
 
@@ -358,7 +381,7 @@ pub async fn crawl(
                 let (config, fetcher) = (config.clone(), fetcher.clone());
                 tasks.spawn(async move {
                     let started = Instant::now();
-                    let result = fetch_page(&config, &fetcher, &item).await;
+                    let result = fetch_page(&config, &fetcher, &item).await.map(Box::new);
                     Outcome::Page {
                         item: Box::new(item),
                         result,
@@ -447,8 +470,8 @@ pub async fn crawl(
                 };
                 host.busy = false;
                 host.next_at = Instant::now() + host.delay;
-                let (fetched, page) = match result {
-                    Ok(answer) => answer,
+                let (fetched, page, listing_items) = match result {
+                    Ok(answer) => *answer,
                     Err(e) => {
                         warn!(url = %item.url, error = %e, "fetch failed");
                         report.fail(&name, e.to_string());
@@ -554,6 +577,8 @@ pub async fn crawl(
                         state.record(known)?;
                         match fetched.location {
                             Some(target) => {
+                                let canonical = canonicalize(&target, &aliases);
+                                moved.insert(item.url.to_string(), canonical.to_string());
                                 frontier.enqueue(&config, state, &target, item.parent.clone(), true)?
                             }
                             None => report.fail(&name, "redirect without location"),
@@ -611,7 +636,7 @@ pub async fn crawl(
                             mut document,
                             links,
                             canonical,
-                            ..
+                            alternates,
                         } = *page;
                         if let Some(canonical) = canonical.map(|c| canonicalize(&c, &aliases)) {
                             // The page's own canonical link wins over the URL that led to it.
@@ -620,6 +645,8 @@ pub async fn crawl(
                                 document.url = canonical.to_string();
                             }
                         }
+                        let own = [document.url.as_str(), item.url.as_str()];
+                        document.translations = translations(&alternates, &own, source, &aliases);
                         let parent = Arc::new(document.clone());
                         for link in &links {
                             let file = link.url.path().to_ascii_lowercase().ends_with(".pdf");
@@ -628,6 +655,23 @@ pub async fn crawl(
                         }
                         if is_listing {
                             report.listings += 1;
+                            let mut items = listing_items;
+                            for listed in &mut items {
+                                listed.link = listed.link.take().map(|l| canonicalize(&l, &aliases));
+                            }
+                            // An entry leading to another listing (a theme, the
+                            // next page) is navigation, not an item.
+                            items.retain(|listed| {
+                                let listing = |l: &Url| config.source_for(l).is_some_and(|s| s.is_listing(l));
+                                !listed.link.as_ref().is_some_and(listing)
+                            });
+                            let listing = ListingPage {
+                                url: document.url.clone(),
+                                source: source.id.clone(),
+                                title: document.title.clone(),
+                                items,
+                            };
+                            listing_pages.insert(listing.url.clone(), listing);
                             None
                         } else {
                             Some(document)
@@ -647,9 +691,15 @@ pub async fn crawl(
                         .entry(hash)
                         .or_insert_with(|| document.url.clone())
                         .clone();
+                    if document.url != item.url.as_str() {
+                        moved.insert(item.url.to_string(), document.url.clone());
+                    }
                     if first_url != document.url || !emitted.insert(document.url.clone()) {
                         debug!(url = %document.url, %first_url, "same content as another URL");
                         report.duplicates += 1;
+                        if first_url != document.url {
+                            moved.insert(document.url.clone(), first_url);
+                        }
                     } else if known.content_hash == Some(hash)
                         && known.document_url.as_deref() == Some(&document.url)
                     {
@@ -675,11 +725,197 @@ pub async fn crawl(
             }
         }
     }
+    // A closed channel means the caller stopped the crawl: what listings
+    // hold is only known once every linked page had its chance.
+    if !events.is_closed() {
+        let indexed: HashSet<String> = state
+            .iter()
+            .filter_map(|s| s.document_url.clone())
+            .chain(emitted)
+            .collect();
+        let has_page = |link: &str| has_document(link, state, &moved, &indexed);
+        for document in listing_documents(listing_pages.into_values().collect(), has_page) {
+            report.listing_documents += 1;
+            report.listing_passages += document.passages.len();
+            debug!(url = %document.url, items = document.passages.len(), "listing");
+            if events
+                .send(CrawlEvent::Document(Box::new(document)))
+                .await
+                .is_err()
+            {
+                break;
+            }
+        }
+    }
     for (name, host) in &frontier.hosts {
         report.hosts.entry(name.clone()).or_default().delay = host.delay;
     }
     report.elapsed = started.elapsed();
     Ok(report)
+}
+
+/// Whether a listing item's canonical link ended up as an indexed document:
+/// its state names one, or it moved (redirect, canonical link, duplicate
+/// content) to a URL that does. A redirect of an earlier crawl, whose target
+/// this crawl did not see, counts as indexed: the target was queued then.
+fn has_document(
+    link: &str,
+    state: &CrawlState,
+    moved: &HashMap<String, String>,
+    indexed: &HashSet<String>,
+) -> bool {
+    let mut url = link;
+    for _ in 0..=MAX_MOVES {
+        let known = state.get(url);
+        if indexed.contains(url) || known.is_some_and(|k| k.document_url.is_some()) {
+            return true;
+        }
+        match moved.get(url) {
+            Some(next) => url = next,
+            None => {
+                return known
+                    .and_then(|k| k.status)
+                    .is_some_and(|s| (300..400).contains(&s));
+            }
+        }
+    }
+    false
+}
+
+/// One [`DocType::Listing`] document per listing page, its passages the
+/// items for which `has_page` says no. An item shown by several listings
+/// becomes a passage of one only: news and publication listings first,
+/// then shorter paths (`/news?page=2` before `/keywords/video`).
+fn listing_documents(mut listings: Vec<ListingPage>, has_page: impl Fn(&str) -> bool) -> Vec<Document> {
+    let rank = |l: &ListingPage| {
+        let url = Url::parse(&l.url).ok();
+        let typed = url.as_ref().and_then(extract::listing_item_type).is_some();
+        let depth = url
+            .as_ref()
+            .and_then(|u| u.path_segments().map(|s| s.filter(|p| !p.is_empty()).count()))
+            .unwrap_or(usize::MAX);
+        (!typed, depth, l.url.clone())
+    };
+    listings.sort_by_cached_key(rank);
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut documents = Vec::new();
+    for listing in listings {
+        let item_type = Url::parse(&listing.url)
+            .ok()
+            .as_ref()
+            .and_then(extract::listing_item_type);
+        let mut passages: Vec<Passage> = Vec::new();
+        for item in listing.items {
+            if item.link.as_ref().is_some_and(|l| has_page(l.as_str())) {
+                continue;
+            }
+            let key = match &item.link {
+                Some(link) => link.to_string(),
+                None => format!("{}\n{:?}", item.title.to_lowercase(), item.date),
+            };
+            if !seen.insert(key) {
+                continue;
+            }
+            let taken: Vec<String> = passages.iter().map(|p| p.anchor.clone()).collect();
+            passages.push(item_passage(item, &taken, item_type));
+        }
+        let mut languages: Vec<String> = Vec::new();
+        for lang in passages.iter().flat_map(|p| p.languages.iter()) {
+            if !languages.contains(lang) {
+                languages.push(lang.clone());
+            }
+        }
+        documents.push(Document {
+            url: listing.url,
+            source: listing.source,
+            doc_type: DocType::Listing,
+            title: listing.title,
+            blocks: Vec::new(),
+            languages,
+            date: None,
+            themes: Vec::new(),
+            keywords: Vec::new(),
+            organisations: Vec::new(),
+            organisation_mentions: Vec::new(),
+            parent_url: None,
+            passages,
+            translations: Vec::new(),
+        });
+    }
+    documents
+}
+
+/// A listing item as a searchable passage of its listing.
+fn item_passage(item: ListingItem, taken: &[String], doc_type: Option<DocType>) -> Passage {
+    let text = std::iter::once(item.title.as_str())
+        .chain(item.blocks.iter().map(|b| b.text.as_str()))
+        .collect::<Vec<_>>()
+        .join("\n");
+    Passage {
+        kind: PassageKind::Item,
+        anchor: extract::item_anchor(&item.title, taken),
+        organisations: crate::organisations::find_organisations(&text),
+        title: item.title,
+        blocks: item.blocks,
+        languages: item.languages,
+        slot: None,
+        date: item.date,
+        themes: item.themes,
+        translation_key: None,
+        doc_type,
+        link: item.link.map(String::from),
+    }
+}
+
+/// Other language versions of a page from its `hreflang` alternates and
+/// language switcher: canonical, of the page's own source and in its scope,
+/// never one of `own` (the page's URLs), one per language (the first given),
+/// codes cut to their two-letter language (`nl-BE` → `nl`), `x-default`
+/// dropped. A bare language root (`/`, `/nl`) is left out unless the page is
+/// one too: switchers fall back to the home page when a page has no
+/// translation.
+pub(crate) fn translations(
+    alternates: &[(String, Url)],
+    own: &[&str],
+    source: &Source,
+    aliases: &[(String, String)],
+) -> Vec<Translation> {
+    let is_root = |url: &Url| {
+        let path = url.path().trim_matches('/');
+        url.query().is_none()
+            && (path.is_empty() || (path.len() == 2 && path.chars().all(|c| c.is_ascii_alphabetic())))
+    };
+    let page_is_root = own.iter().filter_map(|u| Url::parse(u).ok()).any(|u| is_root(&u));
+    let mut found: Vec<Translation> = Vec::new();
+    for (code, url) in alternates {
+        let primary = code
+            .trim()
+            .split(['-', '_'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        if code.trim().eq_ignore_ascii_case("x-default")
+            || primary.len() != 2
+            || !primary.chars().all(|c| c.is_ascii_alphabetic())
+        {
+            continue;
+        }
+        let url = canonicalize(url, aliases);
+        let ours = url
+            .host_str()
+            .is_some_and(|h| source.hosts.iter().any(|s| s == h));
+        if !ours || !source.in_scope(&url) || own.contains(&url.as_str()) || (is_root(&url) && !page_is_root)
+        {
+            continue;
+        }
+        if !found.iter().any(|t| t.lang == primary) {
+            found.push(Translation {
+                lang: primary,
+                url: url.to_string(),
+            });
+        }
+    }
+    found
 }
 
 /// Queues what a sitemap lists: child sitemaps of an index, and pages,
@@ -852,7 +1088,7 @@ async fn fetch_page(
     config: &CrawlConfig,
     fetcher: &Fetcher,
     item: &Queued,
-) -> std::result::Result<(Fetched, Page), FetchError> {
+) -> std::result::Result<(Fetched, Page, Vec<ListingItem>), FetchError> {
     let source = &config.sources[item.source];
     let validators = match &item.previous {
         // Only a copy we indexed can be revalidated; a page that is missing
@@ -867,7 +1103,7 @@ async fn fetch_page(
         .get(config, &item.url, &config.limits(source), &validators)
         .await?;
     if !(200..300).contains(&answer.status) {
-        return Ok((answer, Page::None));
+        return Ok((answer, Page::None, Vec::new()));
     }
     if item.sitemap {
         let body = std::mem::take(&mut answer.body);
@@ -875,10 +1111,10 @@ async fn fetch_page(
             .await
             .map_err(|e| FetchError::Network(format!("sitemap parsing failed: {e}")))?;
         answer.body = body;
-        return Ok((answer, Page::Sitemap(sitemap)));
+        return Ok((answer, Page::Sitemap(sitemap), Vec::new()));
     }
     if answer.body.is_empty() {
-        return Ok((answer, Page::Unusable("empty body".into())));
+        return Ok((answer, Page::Unusable("empty body".into()), Vec::new()));
     }
     let content_type = answer
         .content_type
@@ -889,15 +1125,22 @@ async fn fetch_page(
     let source_id = source.id.clone();
     let body = std::mem::take(&mut answer.body);
     let is_pdf = content_type.contains("pdf") || body.starts_with(b"%PDF");
+    let is_listing = source.is_listing(&item.url);
     // Extraction is CPU work: keep it off the async threads.
-    let (page, body) = tokio::task::spawn_blocking(move || {
+    let (page, items, body) = tokio::task::spawn_blocking(move || {
         let page = extract_body(&url, &body, &content_type, &source_id, is_pdf);
-        (page, body)
+        let items = match &page {
+            Page::Html(_) if is_listing => {
+                extract::listing_items(&url, &decode_html(&body, Some(&content_type)))
+            }
+            _ => Vec::new(),
+        };
+        (page, items, body)
     })
     .await
     .map_err(|e| FetchError::Network(format!("extraction failed: {e}")))?;
     answer.body = body;
-    Ok((answer, page))
+    Ok((answer, page, items))
 }
 
 pub(crate) fn extract_body(url: &Url, body: &[u8], content_type: &str, source: &str, is_pdf: bool) -> Page {
@@ -958,5 +1201,337 @@ mod tests {
         state.record_robots(cache).unwrap();
         assert!(fresh_robots(&state, "old.org", "migrasearch").is_none());
         assert!(fresh_robots(&state, "down.org", "migrasearch").is_none());
+    }
+
+    fn emn_source() -> Source {
+        crate::config::default_sources()
+            .into_iter()
+            .find(|s| s.id == "emn-belgium")
+            .expect("built-in source")
+    }
+
+    fn alternate(code: &str, url: &str) -> (String, Url) {
+        (code.to_owned(), Url::parse(url).unwrap())
+    }
+
+    #[test]
+    fn translations_are_canonical_in_scope_and_one_per_language() {
+        let aliases = vec![
+            ("emnbelgium.be".to_owned(), "emnbelgium.be".to_owned()),
+            ("www.emnbelgium.be".to_owned(), "emnbelgium.be".to_owned()),
+        ];
+        let own = "https://emnbelgium.be/news/alternatives-to-detention";
+        let alternates = [
+            alternate("x-default", own),
+            alternate("en", own),
+            alternate(
+                "nl-BE",
+                "http://www.emnbelgium.be/nl/nieuws/alternatieven?q=/x#top",
+            ),
+            alternate("nl", "https://emnbelgium.be/nl/nieuws/other"),
+            alternate("FR", "https://emnbelgium.be/fr/actualites/alternatives"),
+            alternate("de", "https://dev.infinity-dt.com/de/news/x"),
+            alternate("en", "https://emnbelgium.be/search?keys=x"),
+            alternate("fr", "https://emnbelgium.be/fr/other"),
+            alternate("??", "https://emnbelgium.be/xx/news/y"),
+        ];
+        let found = translations(&alternates, &[own], &emn_source(), &aliases);
+        let pairs: Vec<(&str, &str)> = found.iter().map(|t| (t.lang.as_str(), t.url.as_str())).collect();
+        assert_eq!(
+            pairs,
+            [
+                ("nl", "https://emnbelgium.be/nl/nieuws/alternatieven"),
+                ("fr", "https://emnbelgium.be/fr/actualites/alternatives"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_switcher_pointing_to_home_pages_gives_no_translation() {
+        let alternates = [
+            alternate("en", "https://emnbelgium.be/"),
+            alternate("nl", "https://emnbelgium.be/nl"),
+            alternate("fr", "https://emnbelgium.be/fr/"),
+        ];
+        let article = ["https://emnbelgium.be/news/we-are-celebrating-emn-day"];
+        assert!(translations(&alternates, &article, &emn_source(), &[]).is_empty());
+        let home = ["https://emnbelgium.be/"];
+        let langs: Vec<String> = translations(&alternates, &home, &emn_source(), &[])
+            .into_iter()
+            .map(|t| t.lang)
+            .collect();
+        assert_eq!(langs, ["nl", "fr"]);
+    }
+
+    fn item(title: &str, link: Option<&str>) -> ListingItem {
+        ListingItem {
+            title: title.to_owned(),
+            link: link.map(|l| Url::parse(l).unwrap()),
+            date: None,
+            themes: Vec::new(),
+            blocks: Vec::new(),
+            languages: vec!["en".to_owned()],
+        }
+    }
+
+    fn listing(url: &str, items: Vec<ListingItem>) -> ListingPage {
+        ListingPage {
+            url: url.to_owned(),
+            source: "emn-belgium".to_owned(),
+            title: "News".to_owned(),
+            items,
+        }
+    }
+
+    #[test]
+    fn an_item_shown_by_several_listings_is_a_passage_once() {
+        let shared = || item("Shared item", Some("https://emnbelgium.be/news/shared"));
+        let listings = vec![
+            listing("https://emnbelgium.be/keywords/video", vec![shared()]),
+            listing(
+                "https://emnbelgium.be/news?page=1",
+                vec![shared(), item("Same title", None)],
+            ),
+            listing(
+                "https://emnbelgium.be/news?page=0",
+                vec![item("Same title", None)],
+            ),
+            listing(
+                "https://emnbelgium.be/all-publications",
+                vec![item("Indexed", Some("https://emnbelgium.be/p"))],
+            ),
+        ];
+        let documents = listing_documents(listings, |link| link == "https://emnbelgium.be/p");
+        let summary: Vec<(&str, Vec<&str>)> = documents
+            .iter()
+            .map(|d| {
+                (
+                    d.url.as_str(),
+                    d.passages.iter().map(|p| p.anchor.as_str()).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("https://emnbelgium.be/all-publications", vec![]),
+                ("https://emnbelgium.be/news?page=0", vec!["item-same-title"]),
+                ("https://emnbelgium.be/news?page=1", vec!["item-shared-item"]),
+                ("https://emnbelgium.be/keywords/video", vec![]),
+            ]
+        );
+        assert!(
+            documents
+                .iter()
+                .all(|d| d.doc_type == DocType::Listing && d.blocks.is_empty())
+        );
+        assert_eq!(documents[1].passages[0].doc_type, Some(DocType::News));
+    }
+
+    #[test]
+    fn moved_links_are_followed_to_their_document() {
+        let mut state = CrawlState::in_memory();
+        let mut indexed = UrlState::discovered("https://x.org/indexed");
+        indexed.document_url = Some("https://x.org/indexed".into());
+        state.record(indexed).unwrap();
+        let mut old_redirect = UrlState::discovered("https://x.org/old");
+        old_redirect.status = Some(301);
+        state.record(old_redirect).unwrap();
+        let mut gone = UrlState::discovered("https://x.org/gone");
+        gone.status = Some(404);
+        state.record(gone).unwrap();
+        let moved: HashMap<String, String> = [
+            ("https://x.org/a".to_owned(), "https://x.org/b".to_owned()),
+            ("https://x.org/b".to_owned(), "https://x.org/indexed".to_owned()),
+            ("https://x.org/loop".to_owned(), "https://x.org/loop".to_owned()),
+        ]
+        .into();
+        let docs = HashSet::from(["https://x.org/emitted".to_owned()]);
+        let check = |u: &str| has_document(u, &state, &moved, &docs);
+        assert!(check("https://x.org/a"));
+        assert!(check("https://x.org/emitted"));
+        assert!(check("https://x.org/old"));
+        assert!(!check("https://x.org/gone"));
+        assert!(!check("https://x.org/loop"));
+        assert!(!check("https://x.org/unknown"));
+    }
+
+    /// Answers each request with the page scripted for its path and query
+    /// (404 otherwise), one request per connection.
+    async fn serve(pages: HashMap<String, (u16, String)>) -> std::net::SocketAddr {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let pages = Arc::new(pages);
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let pages = pages.clone();
+                tokio::spawn(async move {
+                    let _ = answer(stream, &pages).await;
+                });
+            }
+        });
+        addr
+    }
+
+    async fn answer(
+        stream: tokio::net::TcpStream,
+        pages: &HashMap<String, (u16, String)>,
+    ) -> std::io::Result<()> {
+        // Without tokio's io-util feature: raw readiness and non-blocking reads.
+        let mut request = Vec::new();
+        while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+            stream.readable().await?;
+            let mut buf = [0u8; 4096];
+            match stream.try_read(&mut buf) {
+                Ok(0) => return Ok(()),
+                Ok(n) => request.extend_from_slice(&buf[..n]),
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => continue,
+                Err(e) => return Err(e),
+            }
+        }
+        let head = String::from_utf8_lossy(&request);
+        let target = head.split_whitespace().nth(1).unwrap_or("/").to_owned();
+        let (status, body) = pages
+            .get(&target)
+            .cloned()
+            .unwrap_or((404, "<p>Not found</p>".into()));
+        let response = format!(
+            "HTTP/1.1 {status} X\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        let mut bytes = response.as_bytes();
+        while !bytes.is_empty() {
+            stream.writable().await?;
+            match stream.try_write(bytes) {
+                Ok(n) => bytes = &bytes[n..],
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => continue,
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+
+    const NEWS_LISTING: &str = r#"<!DOCTYPE html><html lang="en"><head><title>News | EMN Belgium</title></head>
+      <body><main><h1>News</h1><div class="view-content">
+        <div class="views-row">
+          <div class="views-field"><div class="field-content">10 February 2022</div></div>
+          <div class="views-field"><h3><a href="/news/digital-services">To what extent could digital services support migration and asylum management?</a></h3></div>
+          <div class="views-field"><p>This joint EMN-OECD inform focuses on digital technologies.</p></div>
+          <div class="views-field"><span class="views-label">Main Theme: </span><div><a href="/cross-sectional">Cross-sectional</a></div></div>
+        </div>
+        <div class="views-row">
+          <div class="views-field"><div class="field-content">22 March 2021</div></div>
+          <div class="views-field"><h3><a href="/news/asylum-in-belgium?q=/news/asylum-in-belgium">The CGRS launched asyluminbelgium.be</a></h3></div>
+          <div class="views-field"><p>This new website provides information in nine languages about the asylum procedure in Belgium.</p></div>
+          <div class="views-field"><span class="views-label">Main Theme: </span><div><a href="/international-protection">International Protection</a></div></div>
+        </div>
+        <div class="views-row">
+          <div class="views-field"><div class="field-content">17 March 2021</div></div>
+          <div class="views-field"><h3>Georgia and Moldova have joined the EMN as observers</h3></div>
+          <div class="views-field"><p>This will enhance mutual collaboration and understanding on asylum and migration.</p></div>
+          <div class="views-field"><span class="views-label">Main Theme: </span><div><a href="/cross-sectional">Cross-sectional</a></div></div>
+        </div>
+        <div class="views-row">
+          <div class="views-field"><h3><a href="/news-type/news-item?page=1">More news items of the network</a></h3></div>
+        </div>
+      </div></main></body></html>"#;
+
+    const ARTICLE: &str = r#"<!DOCTYPE html><html lang="en"><head><title>Digital services | EMN Belgium</title>
+      <link rel="canonical" href="https://emnbelgium.be/news/digital-services">
+      <link rel="alternate" hreflang="x-default" href="https://emnbelgium.be/news/digital-services">
+      <link rel="alternate" hreflang="nl-BE" href="https://emnbelgium.be/nl/nieuws/digitale-diensten"></head>
+      <body><main><h1>To what extent could digital services support migration and asylum management?</h1>
+      <p>Publication date: 10 February 2022</p>
+      <p>This joint EMN-OECD inform focuses on specific areas in the asylum, migration and acquisition of citizenship procedures, and border control management, where digital technologies may be used.</p>
+      <p>Main Theme: Cross-sectional</p></main></body></html>"#;
+
+    #[tokio::test]
+    async fn listing_items_without_a_page_become_passages_of_a_listing_document() {
+        let pages = HashMap::from([
+            ("/news?page=0".to_owned(), (200, NEWS_LISTING.to_owned())),
+            ("/news/digital-services".to_owned(), (200, ARTICLE.to_owned())),
+            (
+                "/news/asylum-in-belgium".to_owned(),
+                (404, "<p>Gone</p>".to_owned()),
+            ),
+            (
+                "/robots.txt".to_owned(),
+                (200, "User-agent: *\nAllow: /\n".to_owned()),
+            ),
+        ]);
+        let addr = serve(pages).await;
+        let mut source = emn_source();
+        source.start_urls = vec![Url::parse("https://emnbelgium.be/news?page=0").unwrap()];
+        let config = CrawlConfig {
+            sources: vec![source],
+            mirrors: vec![crate::Mirror::parse(&format!("https://emnbelgium.be=http://{addr}")).unwrap()],
+            delay: Duration::ZERO,
+            timeout: Duration::from_secs(5),
+            ..CrawlConfig::default()
+        };
+        let mut state = CrawlState::in_memory();
+        let (sender, mut receiver) = mpsc::channel(64);
+        let report = crawl(config, &mut state, None, sender).await.unwrap();
+        let mut documents = Vec::new();
+        while let Some(event) = receiver.recv().await {
+            if let CrawlEvent::Document(document) = event {
+                documents.push(*document);
+            }
+        }
+
+        let article = documents
+            .iter()
+            .find(|d| d.url == "https://emnbelgium.be/news/digital-services")
+            .expect("the article is indexed");
+        assert_eq!(
+            article.translations,
+            [Translation {
+                lang: "nl".into(),
+                url: "https://emnbelgium.be/nl/nieuws/digitale-diensten".into()
+            }]
+        );
+        let listings: Vec<&Document> = documents
+            .iter()
+            .filter(|d| d.doc_type == DocType::Listing)
+            .collect();
+        assert_eq!(listings.len(), 1, "{documents:#?}");
+        let listing = listings[0];
+        assert_eq!(listing.url, "https://emnbelgium.be/news?page=0");
+        assert_eq!(listing.title, "News");
+        assert!(listing.blocks.is_empty());
+        let passages: Vec<(&str, Option<&str>, String, &[String])> = listing
+            .passages
+            .iter()
+            .map(|p| {
+                let date = p.date.map(|d| d.to_string()).unwrap_or_default();
+                (p.anchor.as_str(), p.link.as_deref(), date, p.themes.as_slice())
+            })
+            .collect();
+        assert_eq!(
+            passages,
+            [
+                (
+                    "item-the-cgrs-launched-asyluminbelgium-be",
+                    Some("https://emnbelgium.be/news/asylum-in-belgium"),
+                    "2021-03-22".to_owned(),
+                    &["International Protection".to_owned()][..]
+                ),
+                (
+                    "item-georgia-and-moldova-have-joined-the-emn-as",
+                    None,
+                    "2021-03-17".to_owned(),
+                    &["Cross-sectional".to_owned()][..]
+                ),
+            ]
+        );
+        let first = &listing.passages[0];
+        assert_eq!(first.kind, PassageKind::Item);
+        assert_eq!(first.doc_type, Some(DocType::News));
+        assert_eq!(first.organisations, ["CGRS"]);
+        assert_eq!(first.languages, ["en"]);
+        assert_eq!(first.blocks.len(), 1);
+        assert_eq!(report.listings, 1);
+        assert_eq!((report.listing_documents, report.listing_passages), (1, 2));
+        assert_eq!(report.new, 1, "{report:?}");
     }
 }

@@ -51,9 +51,37 @@ pub struct Document {
     /// Where the organisations are named in [`blocks`](Self::blocks).
     #[serde(default)]
     pub organisation_mentions: Vec<OrganisationMention>,
-    /// URL of the page this document was found on (e.g. a PDF's news page).
+    /// URL of the page this document was found on (e.g. a PDF's news page),
+    /// or, for a passage, of the document it is a part of.
     #[serde(default)]
     pub parent_url: Option<String>,
+    /// Set when this document is a passage of the document at
+    /// [`parent_url`](Self::parent_url); its URL is the parent's with the
+    /// passage's anchor as fragment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passage: Option<PassageOf>,
+    /// Documents sharing this key are the same text in different languages
+    /// (translations); search results show them as one hit. `None`: the
+    /// document has no known translation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub translation_key: Option<String>,
+}
+
+/// What a passage is and what it is a part of.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct PassageOf {
+    /// `session`, `project` or `item`.
+    pub kind: String,
+    /// Fragment id of the passage in its parent, without `#`.
+    pub anchor: String,
+    /// Title of the parent document.
+    pub parent_title: String,
+    /// A session's time slots, a project's code or period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slot: Option<String>,
+    /// Page the passage points to when it names one (a listing item).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
 }
 
 /// One paragraph of text.
@@ -101,6 +129,12 @@ pub fn document_id(url: &str) -> String {
 pub(crate) type Target = Option<Lang>;
 
 impl Document {
+    /// The key under which translations collapse: the translation key, or
+    /// the URL for a document without translations.
+    pub fn group_key(&self) -> &str {
+        self.translation_key.as_deref().unwrap_or(&self.url)
+    }
+
     /// The analysed languages of the document, in order, without repeats.
     pub(crate) fn known_languages(&self) -> Vec<Lang> {
         let mut langs = Vec::new();

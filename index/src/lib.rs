@@ -52,6 +52,7 @@
 //! ```
 
 pub mod analysis;
+mod collapse;
 pub mod decompound;
 mod document;
 mod error;
@@ -63,11 +64,12 @@ pub mod themes;
 pub mod thesaurus;
 mod writer;
 
-pub use document::{Block, Document, OrganisationMention, StoredDocument, document_id};
+pub use document::{Block, Document, OrganisationMention, PassageOf, StoredDocument, document_id};
 pub use error::{Error, Result};
 pub use query::Expansion;
 pub use search::{
-    FacetCount, Facets, Filters, Hit, MAX_PER_PAGE, SearchIndex, SearchRequest, SearchResults, Sort,
+    FacetCount, Facets, Filters, Hit, MAX_PER_PAGE, ParentRef, PassageRef, SearchIndex, SearchRequest,
+    SearchResults, Sort, Version,
 };
 pub use writer::IndexWriter;
 

@@ -44,6 +44,14 @@ pub const DATE: &str = "date";
 /// documents of the same day come in the same order whatever order they
 /// were indexed in (a reindex gives the same pages as the crawl).
 pub const DATE_ORDER: &str = "date_order";
+/// For a passage, its parent's URL (exact match): replacing or deleting a
+/// document replaces or deletes its passages. Absent on other documents.
+pub const CONTAINER: &str = "container";
+/// Translation group (see [`Document::group_key`](crate::Document::group_key)),
+/// exact match, to list the versions of a hit.
+pub const GROUP: &str = "group";
+/// Hash of the translation group, fast, to collapse hits.
+pub const GROUP_HASH: &str = "group_hash";
 /// The whole document as JSON, stored only.
 pub const DOC: &str = "doc";
 
@@ -69,6 +77,9 @@ pub fn build_schema() -> Schema {
     }
     builder.add_i64_field(DATE, INDEXED | FAST);
     builder.add_i64_field(DATE_ORDER, FAST);
+    builder.add_text_field(CONTAINER, STRING);
+    builder.add_text_field(GROUP, STRING);
+    builder.add_u64_field(GROUP_HASH, FAST);
     builder.add_text_field(DOC, STORED);
     builder.build()
 }
@@ -95,6 +106,9 @@ pub(crate) struct Fields {
     pub facets: [Field; 6],
     pub date: Field,
     pub date_order: Field,
+    pub container: Field,
+    pub group: Field,
+    pub group_hash: Field,
     pub doc: Field,
 }
 
@@ -129,6 +143,9 @@ impl Fields {
             ],
             date: field(DATE)?,
             date_order: field(DATE_ORDER)?,
+            container: field(CONTAINER)?,
+            group: field(GROUP)?,
+            group_hash: field(GROUP_HASH)?,
             doc: field(DOC)?,
         })
     }
@@ -173,6 +190,11 @@ pub(crate) fn date_order_value(date: Option<chrono::NaiveDate>, url: &str) -> i6
         Some(date) => (date_value(date) << 24) | tie,
         None => i64::MIN + tie,
     }
+}
+
+/// The [`GROUP_HASH`] value of a group key.
+pub(crate) fn group_hash(key: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(key.as_bytes())
 }
 
 /// Days since 0001-01-01, the value of the [`DATE`] field.

@@ -8,13 +8,14 @@ use std::sync::Arc;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
-use tantivy::collector::{Count, FacetCollector, FacetCounts, TopDocs};
+use tantivy::collector::{Collector, Count, FacetCollector, FacetCounts, TopDocs};
 use tantivy::directory::MmapDirectory;
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Index, IndexReader, Order, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use crate::analysis;
+use crate::collapse::{self, DistinctGroups};
 use crate::document::{Document, StoredDocument, document_id};
 use crate::error::{Error, Result};
 use crate::query::{self, Expansion, QueryBuilder};
@@ -25,6 +26,10 @@ use crate::writer::IndexWriter;
 
 /// Largest page a caller may ask for.
 pub const MAX_PER_PAGE: usize = 1_000;
+
+/// Most versions listed for one hit (a text is rarely in more than four
+/// languages; the cap keeps a malformed group cheap).
+const MAX_VERSIONS: usize = 16;
 
 /// State shared by the index handle and its writer.
 pub(crate) struct Shared {
@@ -76,6 +81,12 @@ pub struct SearchRequest {
     /// (`opvangcrisis` finds `crisis van de opvang`). Documents are split
     /// at index time whatever this says, so `opvang` finds `opvangcrisis`.
     pub decompound: bool,
+    /// Show translations of one text (linked passages and pages) as one
+    /// hit listing its versions; `false` lists every version apart.
+    pub collapse: bool,
+    /// Language whose version a collapsed hit shows first (`lang`); without
+    /// it, the query's language when the thesaurus tells it.
+    pub prefer_language: Option<String>,
 }
 
 impl Default for SearchRequest {
@@ -91,6 +102,8 @@ impl Default for SearchRequest {
             expand: true,
             fuzzy: true,
             decompound: true,
+            collapse: true,
+            prefer_language: None,
         }
     }
 }
@@ -129,7 +142,8 @@ pub enum Sort {
 /// One page of results with facet counts over all matching documents.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SearchResults {
-    /// Number of matching documents.
+    /// Number of hits: matching documents, translations counted once when
+    /// collapsed.
     pub total: usize,
     /// The requested page.
     pub hits: Vec<Hit>,
@@ -169,8 +183,50 @@ pub struct Hit {
     pub doc_type: String,
     /// Relevance score; 0 when the query has nothing to rank by.
     pub score: f32,
-    /// Page the document was found on.
+    /// Page the document was found on, or the document a passage is part of.
     pub parent_url: Option<String>,
+    /// The document a passage is part of, or the page a file was found on.
+    pub parent: Option<ParentRef>,
+    /// Set when the hit is a passage of [`parent`](Self::parent).
+    pub passage: Option<PassageRef>,
+    /// Every language version of the hit, the one shown first; empty when
+    /// the document has no known translation or results are not collapsed.
+    pub versions: Vec<Version>,
+}
+
+/// The parent of a hit.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ParentRef {
+    /// Document id, when the parent is indexed.
+    pub id: Option<String>,
+    /// Canonical URL.
+    pub url: String,
+    /// Title, when known.
+    pub title: Option<String>,
+}
+
+/// What kind of passage a hit is.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PassageRef {
+    /// `session`, `project` or `item`.
+    pub kind: String,
+    /// Fragment id in the parent.
+    pub anchor: String,
+    /// A session's time slots, a project's code or period.
+    pub slot: Option<String>,
+}
+
+/// One language version of a collapsed hit.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Version {
+    /// Document id.
+    pub id: String,
+    /// Canonical URL.
+    pub url: String,
+    /// Title in that language.
+    pub title: String,
+    /// Main language code.
+    pub language: Option<String>,
 }
 
 /// Facet counts. Lists are sorted by count (descending) then value, except
@@ -253,13 +309,21 @@ impl SearchIndex {
         self.shared.reader.searcher().num_docs()
     }
 
-    /// Whether a document with this canonical URL is in the index.
+    /// Whether a document with this canonical URL, or passages of it, are
+    /// in the index (a listing is indexed through its passages alone).
     pub fn contains(&self, url: &str) -> Result<bool> {
         let searcher = self.shared.reader.searcher();
-        let query = TermQuery::new(
-            Term::from_field_text(self.shared.fields.url, url),
-            IndexRecordOption::Basic,
-        );
+        let fields = &self.shared.fields;
+        let query = BooleanQuery::union(vec![
+            Box::new(TermQuery::new(
+                Term::from_field_text(fields.url, url),
+                IndexRecordOption::Basic,
+            )),
+            Box::new(TermQuery::new(
+                Term::from_field_text(fields.container, url),
+                IndexRecordOption::Basic,
+            )),
+        ]);
         Ok(searcher.search(&query, &Count)? > 0)
     }
 
@@ -307,27 +371,43 @@ impl SearchIndex {
         let end = start.saturating_add(request.per_page).min(alive);
         let by_date = request.sort == Sort::Date || !built.scored;
 
-        let (total, top, counts) = if start >= end {
-            let (total, counts) = searcher.search(&full_query, &(Count, facet_collectors()))?;
-            (total, Vec::new(), counts)
-        } else if by_date {
-            let top = TopDocs::for_doc_range(start..end).order_by((
-                (
-                    SortByStaticFastValue::<i64>::for_field(schema::DATE_ORDER),
-                    Order::Desc,
-                ),
-                (SortBySimilarityScore, Order::Desc),
-            ));
-            let (total, top, counts) = searcher.search(&full_query, &(Count, top, facet_collectors()))?;
-            let top = top
-                .into_iter()
-                .map(|((_, score), address)| (score, address))
-                .collect();
-            (total, top, counts)
+        let (matching, groups_total, counts, page) = if request.collapse {
+            // A page of groups needs more ranked documents than groups;
+            // widen the window until the page is full or nothing is left.
+            let mut window = end.saturating_mul(2).saturating_add(8).min(alive);
+            let ((matching, groups_total, counts), mut ranked) = ranked_window(
+                &searcher,
+                &full_query,
+                (Count, DistinctGroups, facet_collectors()),
+                0..window,
+                by_date,
+            )?;
+            loop {
+                let groups =
+                    collapse::group_in_rank_order(&ranked, |address| collapse::group_of(&searcher, address));
+                if groups.len() >= end || window >= matching || window >= alive {
+                    let page: Vec<Ranked> = groups
+                        .into_iter()
+                        .skip(start)
+                        .take(end.saturating_sub(start))
+                        .collect();
+                    break (matching, groups_total, counts, page);
+                }
+                window = window.saturating_mul(4).min(alive);
+                ranked = ranked_window(&searcher, &full_query, Count, 0..window, by_date)?.1;
+            }
         } else {
-            let top = TopDocs::for_doc_range(start..end).order_by_score();
-            searcher.search(&full_query, &(Count, top, facet_collectors()))?
+            let ((matching, counts), ranked) = ranked_window(
+                &searcher,
+                &full_query,
+                (Count, facet_collectors()),
+                start..end,
+                by_date,
+            )?;
+            let page = ranked.into_iter().map(|hit| vec![hit]).collect();
+            (matching, matching, counts, page)
         };
+        let total = if request.collapse { groups_total } else { matching };
 
         let snippeter = Snippeter::new(&searcher, built.query.as_ref(), fields, built.scored)?;
         // The words typed are quoted first; the thesaurus terms only when
@@ -344,14 +424,39 @@ impl SearchIndex {
                 )?)
             }
         };
-        let mut hits = Vec::with_capacity(top.len());
-        for (score, address) in top {
-            let document = self.load(&searcher, address)?;
+        let preferred = preferred_languages(request, &built.expansions);
+        let preferred: Vec<&str> = preferred.iter().map(String::as_str).collect();
+        let mut hits = Vec::with_capacity(page.len());
+        for group in page {
+            let mut matched = Vec::with_capacity(group.len());
+            for &(score, address) in &group {
+                matched.push((score, self.load(&searcher, address)?));
+            }
+            let documents: Vec<Document> = matched.iter().map(|(_, d)| d.clone()).collect();
+            let shown = collapse::pick_shown(&documents, &preferred, |document| match &literal {
+                Some(literal) => literal.marked(document).is_some(),
+                None => true,
+            });
+            // The group ranks by its best version, whichever is shown.
+            let score = group.first().map(|(score, _)| *score).unwrap_or(0.0);
+            let (_, document) = matched.swap_remove(shown);
+            let mut versions = match request.collapse && document.translation_key.is_some() {
+                true => self.versions(&searcher, &document, &preferred)?,
+                false => Vec::new(),
+            };
+            // Translations named by a page but never indexed leave one.
+            if versions.len() < 2 {
+                versions.clear();
+            }
+            let parent = self.parent(&searcher, &document)?;
             let snippet = literal
                 .as_ref()
                 .and_then(|literal| literal.marked(&document))
                 .unwrap_or_else(|| snippeter.snippet(&document));
-            hits.push(hit(document, snippet, if built.scored { score } else { 0.0 }));
+            let mut hit = hit(document, snippet, if built.scored { score } else { 0.0 });
+            hit.parent = parent;
+            hit.versions = versions;
+            hits.push(hit);
         }
         Ok(SearchResults {
             total,
@@ -361,6 +466,65 @@ impl SearchIndex {
         })
     }
 
+    /// Every version of a document's translation group, `document` first,
+    /// then the preferred languages, then the others by language code.
+    fn versions(&self, searcher: &Searcher, document: &Document, preferred: &[&str]) -> Result<Vec<Version>> {
+        let query = TermQuery::new(
+            Term::from_field_text(self.shared.fields.group, document.group_key()),
+            IndexRecordOption::Basic,
+        );
+        let found = searcher.search(&query, &TopDocs::with_limit(MAX_VERSIONS).order_by_score())?;
+        let mut versions = Vec::with_capacity(found.len());
+        for (_, address) in found {
+            let version = self.load(searcher, address)?;
+            versions.push(Version {
+                id: document_id(&version.url),
+                language: collapse::main_language(&version).map(str::to_owned),
+                url: version.url,
+                title: version.title,
+            });
+        }
+        let rank = |version: &Version| {
+            let language = version.language.as_deref().unwrap_or("");
+            let preferred_at = preferred.iter().position(|p| *p == language);
+            (
+                version.url != document.url,
+                preferred_at.unwrap_or(usize::MAX),
+                language.to_owned(),
+                version.url.clone(),
+            )
+        };
+        versions.sort_by_key(rank);
+        Ok(versions)
+    }
+
+    /// The parent of a passage or of a file found on a page, with its title
+    /// when it is indexed.
+    fn parent(&self, searcher: &Searcher, document: &Document) -> Result<Option<ParentRef>> {
+        let Some(url) = &document.parent_url else {
+            return Ok(None);
+        };
+        let query = TermQuery::new(
+            Term::from_field_text(self.shared.fields.url, url),
+            IndexRecordOption::Basic,
+        );
+        let found = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
+        let indexed = match found.first() {
+            Some((_, address)) => Some(self.load(searcher, *address)?),
+            None => None,
+        };
+        let title = match (&indexed, &document.passage) {
+            (Some(parent), _) => Some(parent.title.clone()),
+            (None, Some(passage)) => Some(passage.parent_title.clone()),
+            (None, None) => None,
+        };
+        Ok(Some(ParentRef {
+            id: indexed.map(|parent| document_id(&parent.url)),
+            url: url.clone(),
+            title: title.filter(|title| !title.is_empty()),
+        }))
+    }
+
     fn load(&self, searcher: &Searcher, address: DocAddress) -> Result<Document> {
         let stored: TantivyDocument = searcher.doc(address)?;
         let json = stored
@@ -368,6 +532,64 @@ impl SearchIndex {
             .and_then(|value| value.as_str())
             .ok_or_else(|| Error::Corrupt("stored document has no json".into()))?;
         serde_json::from_str(json).map_err(|error| Error::Corrupt(error.to_string()))
+    }
+}
+
+/// Documents with their scores, best first.
+type Ranked = Vec<(f32, DocAddress)>;
+
+/// Runs `query` once, collecting `extra` over every match and the documents
+/// ranked in `window`, by score or newest first.
+fn ranked_window<C: Collector>(
+    searcher: &Searcher,
+    query: &dyn Query,
+    extra: C,
+    window: std::ops::Range<usize>,
+    by_date: bool,
+) -> Result<(C::Fruit, Ranked)> {
+    if window.is_empty() {
+        return Ok((searcher.search(query, &extra)?, Vec::new()));
+    }
+    if by_date {
+        let top = TopDocs::for_doc_range(window).order_by((
+            (
+                SortByStaticFastValue::<i64>::for_field(schema::DATE_ORDER),
+                Order::Desc,
+            ),
+            (SortBySimilarityScore, Order::Desc),
+        ));
+        let (fruit, top) = searcher.search(query, &(extra, top))?;
+        let top = top
+            .into_iter()
+            .map(|((_, score), address)| (score, address))
+            .collect();
+        Ok((fruit, top))
+    } else {
+        let top = TopDocs::for_doc_range(window).order_by_score();
+        Ok(searcher.search(query, &(extra, top))?)
+    }
+}
+
+/// Languages a collapsed hit prefers to show: the one asked for, else the
+/// languages of the thesaurus terms the query was typed in.
+fn preferred_languages(request: &SearchRequest, expansions: &[Expansion]) -> Vec<String> {
+    if let Some(lang) = &request.prefer_language {
+        return vec![lang.to_lowercase()];
+    }
+    let thesaurus = Thesaurus::builtin();
+    let mut languages: Vec<String> = Vec::new();
+    for expansion in expansions {
+        for lang in thesaurus.term_languages(&expansion.term) {
+            if !languages.iter().any(|l| l == lang) {
+                languages.push(lang.to_owned());
+            }
+        }
+    }
+    // A term spelt alike in several languages says nothing.
+    if languages.len() > 1 {
+        Vec::new()
+    } else {
+        languages
     }
 }
 
@@ -495,6 +717,13 @@ fn hit(document: Document, snippet: String, score: f32) -> Hit {
         source: document.source,
         doc_type: document.doc_type,
         score,
+        passage: document.passage.map(|passage| PassageRef {
+            kind: passage.kind,
+            anchor: passage.anchor,
+            slot: passage.slot,
+        }),
         parent_url: document.parent_url,
+        parent: None,
+        versions: Vec::new(),
     }
 }

@@ -222,6 +222,22 @@ impl Thesaurus {
             .unwrap_or_default()
     }
 
+    /// The languages in which `phrase` is a term of some concept, in
+    /// [`LANGUAGES`] order.
+    pub fn term_languages(&self, phrase: &str) -> Vec<&'static str> {
+        let wanted = normalise(phrase);
+        let mut languages = Vec::new();
+        for concept in self.lookup(phrase) {
+            for (lang, terms) in concept.languages() {
+                if terms.iter().any(|term| normalise(term) == wanted) && !languages.contains(&lang) {
+                    languages.push(lang);
+                }
+            }
+        }
+        languages.sort_by_key(|lang| LANGUAGES.iter().position(|l| l == lang));
+        languages
+    }
+
     /// All the terms of a concept in other languages than `lang` (or in all
     /// languages if `None`), as `(language, term)` pairs: first the preferred
     /// term of each language, then the variants, languages in [`LANGUAGES`]

@@ -50,11 +50,33 @@ impl IndexWriter {
         Ok(())
     }
 
-    /// Deletes the document with this URL, if any. Visible after
-    /// [`commit`](Self::commit).
+    /// Replaces the passages of the document at `parent_url` with
+    /// `passages` (none: removes them). Each passage must name that parent
+    /// in [`Document::parent_url`] and carry [`Document::passage`].
+    pub fn replace_passages(&mut self, parent_url: &str, passages: &[Document]) -> Result<()> {
+        for passage in passages {
+            if passage.passage.is_none() || passage.parent_url.as_deref() != Some(parent_url) {
+                return Err(Error::InvalidRequest(format!(
+                    "{} is not a passage of {parent_url}",
+                    passage.url
+                )));
+            }
+        }
+        self.writer
+            .delete_term(Term::from_field_text(self.shared.fields.container, parent_url));
+        for passage in passages {
+            self.upsert(passage)?;
+        }
+        Ok(())
+    }
+
+    /// Deletes the document with this URL and its passages, if any.
+    /// Visible after [`commit`](Self::commit).
     pub fn delete(&mut self, url: &str) -> Result<()> {
         self.writer
             .delete_term(Term::from_field_text(self.shared.fields.url, url));
+        self.writer
+            .delete_term(Term::from_field_text(self.shared.fields.container, url));
         Ok(())
     }
 
@@ -86,6 +108,13 @@ fn to_tantivy(fields: &Fields, doc: &Document) -> Result<TantivyDocument> {
     out.add_text(fields.url, &doc.url);
     let json = serde_json::to_string(doc).map_err(|error| Error::Corrupt(error.to_string()))?;
     out.add_text(fields.doc, json);
+    if doc.passage.is_some()
+        && let Some(parent) = &doc.parent_url
+    {
+        out.add_text(fields.container, parent);
+    }
+    out.add_text(fields.group, doc.group_key());
+    out.add_u64(fields.group_hash, schema::group_hash(doc.group_key()));
 
     // Titles are short, so indexing them under each of the document's
     // languages is cheap and lets a query in any of them find the title.

@@ -15,6 +15,7 @@ use super::fields::{
     self, clean_title, date_only, first_sentence, strip_site_suffix, top_date, top_date_lines,
 };
 use super::labels::{self, Labels};
+use super::passages;
 use super::text::{self, Line, Scope, collapse, inline_text, strip_markup};
 use crate::document::{Document, TextBlock};
 use crate::{dates, language, organisations};
@@ -196,6 +197,7 @@ pub fn extract_html(url: &Url, html: &str, source: &str) -> HtmlPage {
     organisations::annotate(&mut document);
     let full_text = format!("{}\n\n{}", document.title, document.text());
     document.doc_type = fields::doc_type(&document_url, source, &labels, &full_text);
+    document.passages = passages::html_passages(root, &main_lines, html_lang.as_deref(), document.doc_type);
 
     HtmlPage {
         document,

@@ -346,6 +346,8 @@ fn mirror_emn_event() {
             .iter()
             .any(|l| l.url.path().ends_with("emn-policy-event-2024-programme.pdf"))
     );
+    // The event's day and hours, and the list of session titles, are no sessions.
+    assert!(p.document.passages.is_empty(), "{:?}", p.document.passages);
 }
 
 #[test]
@@ -381,6 +383,183 @@ fn mirror_fedasil() {
     assert_eq!(doc.languages, ["fr"]);
     assert!(!doc.text().contains("Accueil > International"));
     assert_eq!(p.alternates.len(), 3);
+
+    // One passage per project section, with its text and period.
+    let projects: Vec<(&str, &str, Option<&str>)> = doc
+        .passages
+        .iter()
+        .map(|p| (p.title.as_str(), p.anchor.as_str(), p.slot.as_deref()))
+        .collect();
+    assert_eq!(
+        projects,
+        [
+            (
+                "Projet AMIF Accueil 2024-2025",
+                "project-projet-amif-accueil-2024-2025",
+                Some("2024-2025")
+            ),
+            (
+                "Projet AMIF Retour Volontaire 2024-2025",
+                "project-projet-amif-retour-volontaire-2024-2025",
+                Some("2024-2025")
+            ),
+        ]
+    );
+    let text = |i: usize| {
+        doc.passages[i]
+            .blocks
+            .iter()
+            .map(|b| b.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    assert!(text(0).contains("4 axes") && !text(0).contains("Retour Volontaire a été créé"));
+    assert!(text(1).to_lowercase().contains("retour volontaire"));
+    assert!(text(1).contains("datalisation"));
+    for passage in &doc.passages {
+        assert_eq!(passage.kind, crate::PassageKind::Project);
+        assert_eq!(passage.languages, ["fr"]);
+        assert!(passage.translation_key.is_none());
+    }
+    assert!(doc.passages[1].organisations.iter().any(|o| o == "IOM"));
+}
+
+#[test]
+fn project_sections_in_dutch_and_english_pages() {
+    let dutch = extract_html(
+        &Url::parse("https://fedasil.be/nl/internationaal/europese-fondsen").unwrap(),
+        r#"<html lang="nl"><body><main><h1>Europese fondsen</h1>
+        <p>Fedasil voert projecten uit die gefinancierd worden door het Asiel-, Migratie- en Integratiefonds.</p>
+        <h3>AMIF-project Opvang</h3>
+        <p>Code: AMIF-123-456</p>
+        <p>Het project versterkt het opvangnetwerk en de ondersteuning van de bewoners van de opvangcentra.</p>
+        <h4>Doelstellingen</h4><ul><li>Een flexibeler opvangnetwerk uitbouwen.</li></ul>
+        <h3>AMIF-project Vrijwillige terugkeer 2024-2025</h3>
+        <p>Het project ondersteunt de vrijwillige terugkeer en de re-integratie, samen met de IOM en Caritas.</p>
+        <h2>Contact</h2><p>Stuur een e-mail naar de dienst Internationaal.</p></main></body></html>"#,
+        "fedasil",
+    )
+    .document;
+    let got: Vec<(&str, Option<&str>, usize)> = dutch
+        .passages
+        .iter()
+        .map(|p| (p.anchor.as_str(), p.slot.as_deref(), p.blocks.len()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("project-amif-project-opvang", Some("AMIF-123-456"), 4),
+            (
+                "project-amif-project-vrijwillige-terugkeer-2024-2025",
+                Some("2024-2025"),
+                1
+            ),
+        ]
+    );
+    assert!(dutch.passages.iter().all(|p| p.languages == ["nl"]));
+    assert!(
+        !dutch.passages[1].blocks.iter().any(|b| b.text.contains("e-mail")),
+        "the section ends at the next h2"
+    );
+
+    // Projects headed by paragraphs in bold, codes in the headings.
+    let english = extract_html(
+        &Url::parse("https://dofi.ibz.be/en/documentation/projects-funded-eu").unwrap(),
+        r#"<html lang="en"><body><div id="content"><h1>Projects funded by the EU</h1>
+        <p>The Immigration Office carries out several projects with the support of European funds.</p>
+        <p><strong>Project AMIF-046-078</strong></p>
+        <p>The project supports circular migration between Belgium and partner countries with Enabel.</p>
+        <p><b>Project ISF-12-34 </b><strong>Border management</strong></p>
+        <p>The project modernises border checks at the airports.</p>
+        </div></body></html>"#,
+        "immigration-office",
+    )
+    .document;
+    let got: Vec<(&str, Option<&str>)> = english
+        .passages
+        .iter()
+        .map(|p| (p.title.as_str(), p.slot.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("Project AMIF-046-078", Some("AMIF-046-078")),
+            ("Project ISF-12-34 Border management", Some("ISF-12-34")),
+        ]
+    );
+    assert!(english.passages[0].organisations.iter().any(|o| o == "Enabel"));
+    assert!(english.passages.iter().all(|p| p.languages == ["en"]));
+}
+
+#[test]
+fn one_project_page_and_plain_pages_have_no_passages() {
+    let html = r#"<html lang="en"><body><div id="content"><h1>AMIF-046-078 Circular migration</h1>
+        <p>Code: AMIF-046-078<br>Project duration: 01/01/2022 - 31/12/2024</p>
+        <h2>Project AMIF Circular migration</h2>
+        <p>The project supports circular migration with partner countries and the Immigration Office.</p></div></body></html>"#;
+    let url =
+        Url::parse("https://dofi.ibz.be/en/documentation/projects-funded-eu/amif-046-078-circular").unwrap();
+    assert!(
+        extract_html(&url, html, "immigration-office")
+            .document
+            .passages
+            .is_empty()
+    );
+    let p = page("https://emnbelgium.be/news/georgia", ARTICLE);
+    assert!(p.document.passages.is_empty());
+}
+
+#[test]
+fn event_page_with_a_programme_has_sessions() {
+    let html = r#"<html lang="en"><body><main><h1>EMN Belgium annual conference 2025</h1>
+        <p><strong>When ?</strong> Thursday, 15 May 2025</p>
+        <h2>Programme</h2>
+        <table><tr><td>9:00-9:30</td><td>Registration</td></tr>
+        <tr><td>9:30-10:30</td><td>L'intégration des bénéficiaires / De integratie van begunstigden</td></tr></table>
+        <h3>L'intégration des bénéficiaires de protection (9:30-10:30)</h3>
+        <p>Dans cette session, Myria et le HCR présentent les résultats de leur étude sur l'intégration des bénéficiaires de protection internationale.</p>
+        <p>Session bilingue (français-néerlandais)</p>
+        <h3>De integratie van begunstigden van bescherming (9:30-10:30)</h3>
+        <p>In deze sessie stellen Myria en UNHCR de resultaten voor van hun studie over de integratie van begunstigden van internationale bescherming.</p>
+        <p>Tweetalige sessie (Nederlands-Frans)</p>
+        <p>We look forward to your participation!</p></main></body></html>"#;
+    let doc = extract_html(
+        &Url::parse("https://emnbelgium.be/news/annual-conference-2025").unwrap(),
+        html,
+        "emn-belgium",
+    )
+    .document;
+    assert_eq!(doc.doc_type, DocType::Event);
+    let got: Vec<(&str, Option<&str>, Option<&str>)> = doc
+        .passages
+        .iter()
+        .map(|p| {
+            (
+                p.anchor.as_str(),
+                p.slot.as_deref(),
+                p.languages.first().map(String::as_str),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "session-lintegration-des-beneficiaires-de-protection",
+                Some("09.30-10.30"),
+                Some("fr")
+            ),
+            (
+                "session-de-integratie-van-begunstigden-van-bescherming",
+                Some("09.30-10.30"),
+                Some("nl")
+            ),
+        ]
+    );
+    let key = doc.passages[0].translation_key.as_deref();
+    assert_eq!(key, Some("session-lintegration-des-beneficiaires-de-protection"));
+    assert_eq!(doc.passages[1].translation_key.as_deref(), key);
+    assert!(doc.passages.iter().all(|p| p.blocks.len() == 1));
 }
 #[test]
 fn mirror_news_articles_all_have_title_date_and_theme_or_text() {

@@ -7,15 +7,19 @@
 //! - `text`: visible lines of a subtree, boilerplate left out;
 //! - `labels`: `Publication date:`, `Main theme:`, `When ?`... in those lines;
 //! - `fields`: title, date and type rules;
+//! - `passages`: programme sessions and funding-page projects, indexed on their own;
 //! - `html` / `pdf`: the two entry points.
 
 mod fields;
 mod html;
 mod labels;
+mod listing;
+mod passages;
 mod pdf;
 mod text;
 
 pub use html::{HtmlPage, Link, extract_html};
+pub use listing::{ListingItem, item_anchor, listing_item_type, listing_items};
 pub use pdf::extract_pdf;
 
 /// Why a file could not be turned into a [`Document`](crate::Document).

@@ -11,7 +11,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use url::Url;
 
 use super::fields::{date_only, looks_like_programme};
-use super::{ExtractError, Result};
+use super::{ExtractError, Result, passages};
 use crate::document::{DocType, Document, TextBlock};
 use crate::{dates, language, organisations};
 
@@ -61,6 +61,13 @@ pub fn extract_pdf(url: &Url, bytes: &[u8], source: &str) -> Result<Document> {
     let cover: String = collapsed.chars().take(COVER_CHARS).collect();
     let date = dates::find_dates(&cover).first().map(|(d, _)| *d);
 
+    let programme = looks_like_programme(&text);
+    let passages = if programme {
+        passages::programme_sessions(&paragraphs, None)
+    } else {
+        Vec::new()
+    };
+
     let mut document = Document {
         url: {
             let mut u = url.clone();
@@ -68,7 +75,7 @@ pub fn extract_pdf(url: &Url, bytes: &[u8], source: &str) -> Result<Document> {
             u.to_string()
         },
         source: source.to_string(),
-        doc_type: if looks_like_programme(&text) {
+        doc_type: if programme {
             DocType::Event
         } else {
             DocType::Publication
@@ -82,7 +89,7 @@ pub fn extract_pdf(url: &Url, bytes: &[u8], source: &str) -> Result<Document> {
         organisations: Vec::new(),
         organisation_mentions: Vec::new(),
         parent_url: None,
-        passages: Vec::new(),
+        passages,
         translations: Vec::new(),
     };
     organisations::annotate(&mut document);
@@ -297,5 +304,140 @@ mod tests {
                 .iter()
                 .any(|m| m.name == "CGRS" && (m.text == "CGVS" || m.text == "CGRA"))
         );
+        programme_sessions(&doc);
+    }
+
+    /// The sessions of the bundled programme: French/Dutch pairs, then the
+    /// English ones.
+    fn programme_sessions(doc: &Document) {
+        use crate::document::PassageKind;
+        let sessions = &doc.passages;
+        let got: Vec<(&str, Option<&str>, Option<&str>)> = sessions
+            .iter()
+            .map(|s| {
+                (
+                    s.title.as_str(),
+                    s.slot.as_deref(),
+                    s.languages.first().map(String::as_str),
+                )
+            })
+            .collect();
+        let both = Some("10.45-11.45, 14.15-15.15");
+        let desks = Some("12.00-13.00, 14.15-15.15");
+        assert_eq!(
+            got,
+            [
+                (
+                    "Mesures en réponse à la crise de l'accueil",
+                    Some("10.45-11.45"),
+                    Some("fr")
+                ),
+                (
+                    "Maatregelen naar aanleiding van de opvangcrisis",
+                    Some("10.45-11.45"),
+                    Some("nl")
+                ),
+                (
+                    "Un nouveau droit de séjour pour les apatrides",
+                    Some("10.45-11.45"),
+                    Some("fr")
+                ),
+                (
+                    "Een nieuw verblijfsrecht voor staatlozen",
+                    Some("10.45-11.45"),
+                    Some("nl")
+                ),
+                (
+                    "Les campagnes d'information dans les pays tiers",
+                    both,
+                    Some("fr")
+                ),
+                ("Informatiecampagnes in derde landen", both, Some("nl")),
+                (
+                    "Défis et projets en cours au CGRA",
+                    Some("12.00-13.00"),
+                    Some("fr")
+                ),
+                (
+                    "Uitdagingen en projecten binnen het CGVS",
+                    Some("12.00-13.00"),
+                    Some("nl")
+                ),
+                (
+                    "Centraliser pour mieux informer : les modèles de guichet unique",
+                    desks,
+                    Some("fr")
+                ),
+                (
+                    "Centraliseren om beter te informeren: de one-stop-desk models",
+                    desks,
+                    Some("nl")
+                ),
+                (
+                    "Belgium's Talent Mobility projects",
+                    Some("12.00-13.00, 15.30-16.30"),
+                    Some("en")
+                ),
+                (
+                    "Labour migration: critical reflection on emerging trends",
+                    Some("14.15-15.15, 15.30-16.30"),
+                    Some("en")
+                ),
+            ]
+        );
+        assert_eq!(
+            sessions[2].anchor,
+            "session-un-nouveau-droit-de-sejour-pour-les-apatrides"
+        );
+        for pair in sessions[..10].chunks(2) {
+            assert_eq!(pair[0].translation_key.as_deref(), Some(pair[0].anchor.as_str()));
+            assert_eq!(pair[1].translation_key, pair[0].translation_key);
+        }
+        assert!(sessions[10..].iter().all(|s| s.translation_key.is_none()));
+        let mut anchors: Vec<&str> = sessions.iter().map(|s| s.anchor.as_str()).collect();
+        anchors.sort_unstable();
+        anchors.dedup();
+        assert_eq!(anchors.len(), sessions.len());
+
+        let text = |i: usize| {
+            sessions[i]
+                .blocks
+                .iter()
+                .map(|b| b.text.as_str())
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        assert!(text(2).contains("apatrides") && !text(2).contains("staatlozen"));
+        assert!(text(3).contains("staatlozen") && !text(3).contains("apatrides"));
+        for (i, s) in sessions.iter().enumerate() {
+            assert_eq!(s.kind, PassageKind::Session);
+            assert_eq!(s.languages.len(), 1, "{}: {:?}", s.title, s.languages);
+            assert!(
+                s.blocks.iter().all(|b| b.lang == s.languages.first().cloned()),
+                "{}",
+                s.title
+            );
+            let body = text(i);
+            assert!(!body.is_empty() && !body.contains(&s.title), "{}", s.title);
+            for junk in [
+                "Funded by",
+                "European Union",
+                "Home Affairs",
+                "Session bilingue",
+                "Tweetalige sessie",
+                "Presentations in English",
+                "look forward",
+                "All information",
+            ] {
+                assert!(!body.contains(junk), "{junk} in {}", s.title);
+            }
+            assert!(s.themes.is_empty() && s.doc_type.is_none() && s.link.is_none());
+        }
+        // The page break inside the last paragraph is mended.
+        assert!(text(11).contains("goals they are set out to"), "{}", text(11));
+        assert_eq!(sessions[0].organisations, ["Fedasil"]);
+        assert!(sessions[3].organisations.iter().any(|o| o == "CGRS"));
+        assert!(sessions[3].organisations.iter().any(|o| o == "UNHCR"));
+        assert!(sessions[10].organisations.iter().any(|o| o == "IOM"));
     }
 }

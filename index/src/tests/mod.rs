@@ -3,6 +3,7 @@
 //! English pages, and an undated page.
 
 mod compounds;
+mod passages;
 mod queries;
 mod results;
 mod typos;
@@ -62,6 +63,8 @@ fn corpus() -> Vec<Document> {
             organisations: strings(&["EMN", "CGRS"]),
             organisation_mentions: vec![],
             parent_url: Some("https://emnbelgium.be/news/policy-event-2024".into()),
+            passage: None,
+            translation_key: None,
         },
         Document {
             url: FEDASIL.into(),
@@ -86,6 +89,8 @@ fn corpus() -> Vec<Document> {
             organisations: strings(&["Fedasil", "IOM"]),
             organisation_mentions: vec![],
             parent_url: None,
+            passage: None,
+            translation_key: None,
         },
         Document {
             url: STUDY.into(),
@@ -104,6 +109,8 @@ fn corpus() -> Vec<Document> {
             organisations: strings(&["Immigration Office"]),
             organisation_mentions: vec![],
             parent_url: None,
+            passage: None,
+            translation_key: None,
         },
         Document {
             url: GEMEENTEN.into(),
@@ -122,6 +129,8 @@ fn corpus() -> Vec<Document> {
             organisations: strings(&["Fedasil"]),
             organisation_mentions: vec![],
             parent_url: None,
+            passage: None,
+            translation_key: None,
         },
         Document {
             url: UNDATED.into(),
@@ -140,6 +149,8 @@ fn corpus() -> Vec<Document> {
             organisations: vec![],
             organisation_mentions: vec![],
             parent_url: None,
+            passage: None,
+            translation_key: None,
         },
         Document {
             url: PRESS.into(),
@@ -158,6 +169,8 @@ fn corpus() -> Vec<Document> {
             organisations: strings(&["Immigration Office", "Fedasil"]),
             organisation_mentions: vec![],
             parent_url: None,
+            passage: None,
+            translation_key: None,
         },
     ]
 }
