@@ -174,3 +174,20 @@ async fn collapse_and_lang_are_checked() {
     assert_eq!(status, 400);
     assert_eq!(body["error"]["parameter"], "lang");
 }
+
+#[tokio::test]
+async fn a_listing_item_without_a_page_is_found_as_a_passage_of_the_listing() {
+    // The mirror keeps this item in the news listing but its article is gone.
+    let body = search("q=twitter").await;
+    let hit = hits(&body)
+        .iter()
+        .find(|hit| hit["passage"]["kind"] == "item")
+        .unwrap_or_else(|| panic!("{:?}", hit_urls(&body)));
+    let url = hit["url"].as_str().unwrap();
+    assert!(url.starts_with("https://emnbelgium.be/news?page="), "{url}");
+    assert!(url.contains("#item-today-emn-belgium"), "{url}");
+    assert_eq!(hit["parent_url"].as_str(), url.split('#').next());
+    assert_eq!(hit["type"], "news");
+    assert_eq!(hit["date"], "2020-05-07");
+    assert_eq!(hit["themes"], serde_json::json!(["Cross-sectional"]));
+}

@@ -244,12 +244,12 @@ enum Outcome {
 
 /// A listing page fetched with 2xx in this crawl, kept until the end of the
 /// crawl, when we know which of its items have a page of their own.
-struct ListingPage {
+pub(crate) struct ListingPage {
     /// The listing's canonical URL, its document URL.
-    url: String,
-    source: String,
-    title: String,
-    items: Vec<ListingItem>,
+    pub url: String,
+    pub source: String,
+    pub title: String,
+    pub items: Vec<ListingItem>,
 }
 
 pub(crate) enum Page {
@@ -786,7 +786,10 @@ fn has_document(
 /// items for which `has_page` says no. An item shown by several listings
 /// becomes a passage of one only: news and publication listings first,
 /// then shorter paths (`/news?page=2` before `/keywords/video`).
-fn listing_documents(mut listings: Vec<ListingPage>, has_page: impl Fn(&str) -> bool) -> Vec<Document> {
+pub(crate) fn listing_documents(
+    mut listings: Vec<ListingPage>,
+    has_page: impl Fn(&str) -> bool,
+) -> Vec<Document> {
     let rank = |l: &ListingPage| {
         let url = Url::parse(&l.url).ok();
         let typed = url.as_ref().and_then(extract::listing_item_type).is_some();

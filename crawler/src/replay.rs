@@ -7,18 +7,22 @@ use url::Url;
 
 use crate::archive::ArchivedResponse;
 use crate::config::CrawlConfig;
-use crate::crawl::{Page, extract_body, inherit_from_parent};
+use crate::crawl::{ListingPage, Page, extract_body, inherit_from_parent, listing_documents};
 use crate::document::Document;
+use crate::extract;
+use crate::fetch::decode_html;
 use crate::urls::canonicalize;
 
 /// The documents the archived responses give, as a crawl would have
-/// produced them: listings left out, canonical links followed, PDFs given
+/// produced them: listings only for their items that have no page among
+/// the archived ones, canonical links followed, PDFs given
 /// their linking page's date and themes, the same content indexed once.
 /// `responses` should hold one (the newest 2xx) response per URL.
 pub fn documents_from_archive(config: &CrawlConfig, responses: &[ArchivedResponse]) -> Vec<Document> {
     let aliases = config.host_aliases();
     let mut pages = Vec::new();
     let mut files = Vec::new();
+    let mut listings = Vec::new();
     for response in responses.iter().filter(|r| (200..300).contains(&r.status)) {
         let Ok(url) = Url::parse(&response.url) else {
             continue;
@@ -35,7 +39,35 @@ pub fn documents_from_archive(config: &CrawlConfig, responses: &[ArchivedRespons
             .unwrap_or_default();
         let is_pdf = content_type.contains("pdf") || response.body.starts_with(b"%PDF");
         match extract_body(&url, &response.body, &content_type, &source.id, is_pdf) {
-            Page::Html(page) => pages.push((url, source, *page)),
+            Page::Html(page) => {
+                if source.is_listing(&url) {
+                    let html = decode_html(&response.body, Some(&content_type));
+                    let mut items = extract::listing_items(&url, &html);
+                    for item in &mut items {
+                        item.link = item.link.take().map(|link| canonicalize(&link, &aliases));
+                    }
+                    // Entries leading to another listing are navigation.
+                    items.retain(|item| {
+                        let listing = |l: &Url| config.source_for(l).is_some_and(|s| s.is_listing(l));
+                        !item.link.as_ref().is_some_and(listing)
+                    });
+                    let own_url = match page.canonical.as_ref().map(|c| canonicalize(c, &aliases)) {
+                        Some(canonical)
+                            if canonical.host_str() == url.host_str() && source.in_scope(&canonical) =>
+                        {
+                            canonical.to_string()
+                        }
+                        _ => page.document.url.clone(),
+                    };
+                    listings.push(ListingPage {
+                        url: own_url,
+                        source: source.id.clone(),
+                        title: page.document.title.clone(),
+                        items,
+                    });
+                }
+                pages.push((url, source, *page));
+            }
             Page::Pdf(document) => files.push((url, *document)),
             Page::None | Page::Sitemap(_) | Page::Unusable(_) => {}
         }
@@ -70,5 +102,7 @@ pub fn documents_from_archive(config: &CrawlConfig, responses: &[ArchivedRespons
     let mut seen_content = HashSet::new();
     documents
         .retain(|d| seen_urls.insert(d.url.clone()) && seen_content.insert(crate::crawl::content_hash(d)));
+    let has_page: HashSet<String> = documents.iter().map(|d| d.url.clone()).collect();
+    documents.extend(listing_documents(listings, |link| has_page.contains(link)));
     documents
 }
