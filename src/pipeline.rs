@@ -353,6 +353,95 @@ mod tests {
     }
 
     #[test]
+    fn pages_naming_each_other_share_a_translation_key() {
+        let mut french = crawled("Retour volontaire", RETURN_TEXT, &[]);
+        let dutch_url = "https://fedasil.be/nl/terugkeer";
+        french.translations = vec![crawler::Translation {
+            lang: "nl".into(),
+            url: dutch_url.into(),
+        }];
+        let mut dutch = crawled("Vrijwillige terugkeer", RETURN_TEXT, &[]);
+        dutch.url = dutch_url.into();
+        dutch.translations = vec![crawler::Translation {
+            lang: "fr".into(),
+            url: french.url.clone(),
+        }];
+        let french = to_index_document(french);
+        let dutch = to_index_document(dutch);
+        assert!(french.translation_key.is_some());
+        assert_eq!(french.translation_key, dutch.translation_key);
+        let alone = to_index_document(crawled("Accueil", RETURN_TEXT, &[]));
+        assert_eq!(alone.translation_key, None);
+    }
+
+    #[test]
+    fn passages_become_documents_at_their_anchor_under_their_parent() {
+        let mut programme = crawled("Programme", RETURN_TEXT, &["Cross-sectional"]);
+        programme.date = chrono::NaiveDate::from_ymd_opt(2024, 4, 18);
+        programme.passages = vec![crawler::Passage {
+            kind: crawler::PassageKind::Session,
+            anchor: "session-retour".into(),
+            title: "Le retour volontaire".into(),
+            blocks: vec![crawler::TextBlock {
+                lang: Some("fr".into()),
+                text: RETURN_TEXT.into(),
+            }],
+            languages: vec!["fr".into()],
+            slot: Some("10.45-11.45".into()),
+            date: None,
+            themes: Vec::new(),
+            organisations: vec!["Fedasil".into()],
+            translation_key: Some("session-retour".into()),
+            doc_type: None,
+            link: None,
+        }];
+        let (own, passages) = to_index_documents(programme);
+        assert!(own.is_some_and(|own| own.url == "https://fedasil.be/fr/retour"));
+        let [session] = passages.as_slice() else {
+            panic!("one passage: {passages:?}");
+        };
+        assert_eq!(session.url, "https://fedasil.be/fr/retour#session-retour");
+        assert_eq!(
+            session.parent_url.as_deref(),
+            Some("https://fedasil.be/fr/retour")
+        );
+        assert_eq!(session.date, chrono::NaiveDate::from_ymd_opt(2024, 4, 18));
+        assert_eq!(session.doc_type, "page");
+        // Its own themes, inferred from its text, not the programme's.
+        assert!(session.themes.is_empty());
+        assert!(
+            session
+                .themes_inferred
+                .iter()
+                .any(|t| t == "Return & Readmission")
+        );
+        assert_eq!(
+            session.translation_key.as_deref(),
+            Some("https://fedasil.be/fr/retour#session-retour")
+        );
+        let passage = session.passage.as_ref().expect("passage");
+        assert_eq!(
+            (passage.kind.as_str(), passage.parent_title.as_str()),
+            ("session", "Programme")
+        );
+        assert_eq!(
+            session.organisation_mentions.len(),
+            2,
+            "{:?}",
+            session.organisation_mentions
+        );
+    }
+
+    #[test]
+    fn a_listing_is_indexed_through_its_passages_alone() {
+        let mut listing = crawled("News", "", &[]);
+        listing.doc_type = crawler::DocType::Listing;
+        let (own, passages) = to_index_documents(listing);
+        assert!(own.is_none());
+        assert!(passages.is_empty());
+    }
+
+    #[test]
     fn explicit_themes_are_kept_and_nothing_is_inferred() {
         let doc = to_index_document(crawled("Retour volontaire", RETURN_TEXT, &["Asylum"]));
         assert_eq!(doc.themes, ["Asylum"]);
