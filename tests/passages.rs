@@ -60,6 +60,9 @@ async fn statelessness_gives_the_french_and_dutch_sessions_as_one_hit() {
     for url in urls {
         assert!(url.starts_with(&format!("{PROGRAMME}#session-")), "{url}");
     }
+    // A name written out (`... for Refugees and Stateless Persons`) does
+    // not outrank the session about statelessness.
+    assert_eq!(hits(&body)[0]["url"], hit["url"], "{:?}", hit_urls(&body));
     // The session outranks the whole programme it is part of.
     let rank = |url: &Value| hits(&body).iter().position(|h| h["url"] == *url);
     assert!(

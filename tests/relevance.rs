@@ -11,7 +11,7 @@ use crate::common::fixture;
 /// Measured 0.819 when the set was written (66 queries; expansion, typo
 /// tolerance and decompounding on; 0.538 with all three off); the floor
 /// leaves a little room for harmless reordering.
-const FLOOR: f64 = 0.84;
+const FLOOR: f64 = 0.86;
 
 #[test]
 fn full_configuration_keeps_ndcg_above_the_floor() {

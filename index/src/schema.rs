@@ -25,6 +25,11 @@ pub const BODIES: [&str; 4] = ["body_fr", "body_nl", "body_en", "body_de"];
 pub const BODY_ANY: &str = "body_any";
 /// Keywords and organisation names, searched by default.
 pub const META: &str = "meta";
+/// Organisation names written out in the text (`Commissariat général aux
+/// réfugiés et aux apatrides`): searched at a low weight, and masked in the
+/// title and body fields, so that a word inside a name (`apatrides`) does
+/// not rank a document as if it were about that topic.
+pub const ORG_NAMES: &str = "org_names";
 /// Facet: canonical theme labels.
 pub const THEME: &str = "theme";
 /// Facet: canonical organisation names.
@@ -72,6 +77,7 @@ pub fn build_schema() -> Schema {
     }
     builder.add_text_field(BODY_ANY, text_options(ANALYZER_SIMPLE));
     builder.add_text_field(META, text_options(ANALYZER_SIMPLE));
+    builder.add_text_field(ORG_NAMES, text_options(ANALYZER_SIMPLE));
     for name in FACETS {
         builder.add_facet_field(name, FacetOptions::default());
     }
@@ -102,6 +108,7 @@ pub(crate) struct Fields {
     pub bodies: [Field; 4],
     pub body_any: Field,
     pub meta: Field,
+    pub org_names: Field,
     /// In [`FACETS`] order.
     pub facets: [Field; 6],
     pub date: Field,
@@ -133,6 +140,7 @@ impl Fields {
             ],
             body_any: field(BODY_ANY)?,
             meta: field(META)?,
+            org_names: field(ORG_NAMES)?,
             facets: [
                 field(FACETS[0])?,
                 field(FACETS[1])?,

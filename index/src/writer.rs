@@ -101,6 +101,34 @@ impl IndexWriter {
     }
 }
 
+/// Organisation names as the text writes them out in three words or more
+/// (`Commissioner General for Refugees and Stateless Persons`), longest
+/// first; acronyms and short names stay searchable as ordinary words.
+fn written_out_names(doc: &Document) -> Vec<&str> {
+    let mut names: Vec<&str> = doc
+        .organisation_mentions
+        .iter()
+        .map(|mention| mention.text.as_str())
+        .filter(|text| text.split_whitespace().count() >= 3)
+        .collect();
+    names.sort_by_key(|name| std::cmp::Reverse(name.len()));
+    names.dedup();
+    names
+}
+
+/// `text` with every occurrence of `names` blanked out (same length, so
+/// the rest keeps its offsets).
+fn mask<'t>(text: &'t str, names: &[&str]) -> std::borrow::Cow<'t, str> {
+    if !names.iter().any(|name| text.contains(name)) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut masked = text.to_owned();
+    for name in names {
+        masked = masked.replace(name, &" ".repeat(name.len()));
+    }
+    std::borrow::Cow::Owned(masked)
+}
+
 /// Maps a document onto the schema.
 fn to_tantivy(fields: &Fields, doc: &Document) -> Result<TantivyDocument> {
     let mut out = TantivyDocument::new();
@@ -118,17 +146,22 @@ fn to_tantivy(fields: &Fields, doc: &Document) -> Result<TantivyDocument> {
 
     // Titles are short, so indexing them under each of the document's
     // languages is cheap and lets a query in any of them find the title.
+    let names = written_out_names(doc);
+    for name in &names {
+        out.add_text(fields.org_names, name);
+    }
     if !doc.title.trim().is_empty() {
+        let title = mask(&doc.title, &names);
         let langs = doc.known_languages();
         if langs.is_empty() {
-            out.add_text(fields.title_any, &doc.title);
+            out.add_text(fields.title_any, &title);
         }
         for lang in langs {
-            out.add_text(fields.titles[lang.index()], &doc.title);
+            out.add_text(fields.titles[lang.index()], &title);
         }
     }
     for (target, text) in doc.routed_blocks() {
-        out.add_text(fields.body(target), text);
+        out.add_text(fields.body(target), mask(text, &names));
     }
     for text in doc.keywords.iter().chain(&doc.organisations) {
         out.add_text(fields.meta, text);
@@ -192,6 +225,56 @@ mod tests {
             title: "Accueil".to_owned(),
             ..Document::default()
         }
+    }
+
+    #[test]
+    fn a_word_inside_a_written_out_name_ranks_below_the_same_word_as_topic() {
+        use crate::{Block, OrganisationMention, SearchRequest};
+        let name = "Commissariat général aux réfugiés et aux apatrides";
+        let block = |text: &str| Block {
+            lang: Some("fr".into()),
+            text: text.into(),
+        };
+        let naming = Document {
+            url: "https://example.org/cgra".into(),
+            title: format!("Le {name} ouvre un site"),
+            blocks: vec![block(&format!("Le {name} ouvre un site."))],
+            languages: vec!["fr".into()],
+            organisation_mentions: vec![OrganisationMention {
+                name: "CGRS".into(),
+                block: 0,
+                start: 3,
+                end: 3 + name.len(),
+                text: name.into(),
+            }],
+            ..Document::default()
+        };
+        let topical = Document {
+            url: "https://example.org/apatrides".into(),
+            title: "Un droit de séjour".into(),
+            blocks: vec![block(
+                "Une nouvelle loi sur la procédure de séjour des apatrides, longue à décrire en détail.",
+            )],
+            languages: vec!["fr".into()],
+            ..Document::default()
+        };
+        let index = SearchIndex::create_in_ram().unwrap();
+        let mut writer = index.writer().unwrap();
+        writer.upsert(&naming).unwrap();
+        writer.upsert(&topical).unwrap();
+        writer.commit().unwrap();
+        let search = |query: &str| {
+            let request = SearchRequest {
+                query: query.into(),
+                expand: false,
+                ..SearchRequest::default()
+            };
+            let results = index.search(&request).unwrap();
+            results.hits.into_iter().map(|hit| hit.url).collect::<Vec<_>>()
+        };
+        assert_eq!(search("apatrides"), [topical.url.as_str(), naming.url.as_str()]);
+        // The name itself still finds the document that writes it out.
+        assert_eq!(search("\"réfugiés et aux apatrides\""), [naming.url.as_str()]);
     }
 
     #[test]

@@ -57,6 +57,9 @@ const META_BOOST: f32 = 1.5;
 const TIE_BREAKER: f32 = 0.1;
 /// Weight of a thesaurus expansion relative to the words typed.
 const EXPANSION_BOOST: f32 = 0.5;
+/// Weight of a match inside an organisation's name written out: the
+/// document names the body, it is not about the word.
+const ORG_NAME_BOOST: f32 = 0.3;
 /// Longest run of typed words looked up in the thesaurus as one term.
 const MAX_EXPANSION_WORDS: usize = 5;
 /// Terms added per concept at most, preferred terms first.
@@ -268,6 +271,7 @@ impl<'s> QueryBuilder<'s> {
         }
         targets.push((fields.body_any, None, 1.0));
         targets.push((fields.meta, None, META_BOOST));
+        targets.push((fields.org_names, None, ORG_NAME_BOOST));
         QueryBuilder {
             analyzers,
             targets,
