@@ -233,6 +233,13 @@ async fn main() -> anyhow::Result<()> {
 
 async fn demo(addr: SocketAddr, data: &DataDir, recrawl: bool) -> anyhow::Result<()> {
     let started = Instant::now();
+    if data.index_is_outdated() {
+        eprintln!(
+            "the index in {} was built by another version of migrasearch: rebuilding it from the archive",
+            data.root().display()
+        );
+        reindex(&load_config(None)?, data)?;
+    }
     let documents = data.open_or_create_index()?.num_docs();
     if documents == 0 || recrawl {
         let mirror_addr = mirror::spawn(mirror::RequestLog::default())

@@ -138,7 +138,7 @@ pub fn reindex(config: &CrawlConfig, data: &DataDir) -> anyhow::Result<usize> {
         .with_context(|| format!("reading the archive in {}", data.archive_dir().display()))?;
     let responses = latest_per_url(responses);
     let documents = crawler::replay::documents_from_archive(config, &responses);
-    let index = data.open_or_create_index()?;
+    let index = data.open_index_for_rebuild()?;
     let mut writer = index.writer().context("opening the index writer")?;
     writer.delete_all().context("clearing the index")?;
     for document in &documents {
