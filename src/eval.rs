@@ -373,9 +373,22 @@ pub fn evaluate(
     let mut queries = Vec::with_capacity(judgments.queries.len());
     for query in &judgments.queries {
         let results = index.search(&options.request(&query.text))?;
-        let ranked: Vec<String> = results.hits.into_iter().map(|hit| hit.url).collect();
-        let ranked_refs: Vec<&str> = ranked.iter().map(String::as_str).collect();
         let grades = query.document_grades();
+        // A collapsed hit stands for every version of its text: it scores
+        // as its best-graded version.
+        let ranked: Vec<String> = results
+            .hits
+            .into_iter()
+            .map(|hit| {
+                let grade = |url: &str| grades.get(without_fragment(url)).copied().unwrap_or(0);
+                let best = hit.versions.iter().map(|v| v.url.as_str()).max_by_key(|url| grade(url));
+                match best {
+                    Some(url) if grade(url) > grade(&hit.url) => url.to_owned(),
+                    _ => hit.url,
+                }
+            })
+            .collect();
+        let ranked_refs: Vec<&str> = ranked.iter().map(String::as_str).collect();
         let found: HashSet<&str> = ranked_refs
             .iter()
             .take(K)

@@ -190,9 +190,34 @@ pub fn to_index_documents(
     mut document: crawler::Document,
 ) -> (Option<index::Document>, Vec<index::Document>) {
     let passages = std::mem::take(&mut document.passages);
+    let page_key = page_translation_key(&document);
+    let mut ordinals: Vec<(crawler::PassageKind, usize)> = Vec::new();
     let passages = passages
         .into_iter()
-        .map(|passage| passage_document(&document, passage))
+        .map(|passage| {
+            // The n-th project of a page and the n-th project of its
+            // translation, with the same code or period, are one project.
+            let ordinal = match ordinals.iter_mut().find(|(kind, _)| *kind == passage.kind) {
+                Some((_, count)) => {
+                    *count += 1;
+                    *count
+                }
+                None => {
+                    ordinals.push((passage.kind, 0));
+                    0
+                }
+            };
+            let across_pages = page_key.as_ref().filter(|_| passage.translation_key.is_none());
+            let key = across_pages.map(|page_key| {
+                let slot = passage.slot.as_deref().unwrap_or("");
+                format!("{page_key}#{}-{ordinal}-{slot}", passage.kind.as_str())
+            });
+            let mut indexed = passage_document(&document, passage);
+            if key.is_some() {
+                indexed.translation_key = key;
+            }
+            indexed
+        })
         .collect();
     let own = (document.doc_type != crawler::DocType::Listing).then(|| to_index_document(document));
     (own, passages)
@@ -430,6 +455,47 @@ mod tests {
             "{:?}",
             session.organisation_mentions
         );
+    }
+
+    #[test]
+    fn projects_of_translated_pages_are_linked_in_order_and_by_code() {
+        let project = |title: &str, slot: &str| crawler::Passage {
+            kind: crawler::PassageKind::Project,
+            anchor: format!("project-{}", title.to_lowercase().replace(' ', "-")),
+            title: title.into(),
+            blocks: Vec::new(),
+            languages: Vec::new(),
+            slot: Some(slot.into()),
+            date: None,
+            themes: Vec::new(),
+            organisations: Vec::new(),
+            translation_key: None,
+            doc_type: None,
+            link: None,
+        };
+        let page = |url: &str, other: &str, lang: &str, titles: [&str; 2]| {
+            let mut page = crawled("Fonds", RETURN_TEXT, &[]);
+            page.url = url.into();
+            page.translations = vec![crawler::Translation {
+                lang: lang.into(),
+                url: other.into(),
+            }];
+            page.passages = vec![project(titles[0], "2024-2025"), project(titles[1], "2024-2025")];
+            page
+        };
+        let (fr, nl) = ("https://fedasil.be/fr/fonds", "https://fedasil.be/nl/fondsen");
+        let (_, french) = to_index_documents(page(fr, nl, "nl", ["Accueil", "Retour"]));
+        let (_, dutch) = to_index_documents(page(nl, fr, "fr", ["Opvang", "Terugkeer"]));
+        let keys = |passages: &[index::Document]| -> Vec<Option<String>> {
+            passages.iter().map(|p| p.translation_key.clone()).collect()
+        };
+        assert_eq!(keys(&french), keys(&dutch));
+        assert_ne!(french[0].translation_key, french[1].translation_key);
+        // A page without translations keeps its projects apart.
+        let mut alone = page(fr, nl, "nl", ["Accueil", "Retour"]);
+        alone.translations.clear();
+        let (_, alone) = to_index_documents(alone);
+        assert_eq!(keys(&alone), [None, None]);
     }
 
     #[test]
