@@ -381,7 +381,11 @@ pub fn evaluate(
             .into_iter()
             .map(|hit| {
                 let grade = |url: &str| grades.get(without_fragment(url)).copied().unwrap_or(0);
-                let best = hit.versions.iter().map(|v| v.url.as_str()).max_by_key(|url| grade(url));
+                let best = hit
+                    .versions
+                    .iter()
+                    .map(|v| v.url.as_str())
+                    .max_by_key(|url| grade(url));
                 match best {
                     Some(url) if grade(url) > grade(&hit.url) => url.to_owned(),
                     _ => hit.url,

@@ -602,3 +602,70 @@ async fn sitemaps_find_unlinked_pages_and_lastmod_skips_unchanged_ones() {
     crawl(config, &data).await;
     assert_eq!(asked(&faulty.requests()), 2);
 }
+
+/// A release in French and Dutch whose pages name each other with
+/// `hreflang`, as the real sites' language switchers do.
+fn translated_release(lang: &str, other_lang: &str, other: &str, title: &str, text: &str) -> String {
+    format!(
+        "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{title}</title>\
+         <link rel=\"alternate\" hreflang=\"{other_lang}\" href=\"{other}\"></head>\
+         <body><main><h1>{title}</h1><p>{text}</p></main></body></html>"
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pages_linked_by_hreflang_are_one_hit_with_both_versions() {
+    let faulty = Faulty::start().await;
+    let (french, dutch) = ("/fr/press-releases/920", "/nl/press-releases/920");
+    let config = press_site(&faulty, &[french, dutch]);
+    faulty.set(
+        &key(french),
+        Rule::Html(translated_release(
+            "fr",
+            "nl",
+            dutch,
+            "Un centre d'accueil ouvre à Namur",
+            "Le nouveau centre d'accueil de Namur ouvre ses portes aux demandeurs d'asile \
+             et offre trois cents places supplémentaires au réseau.",
+        )),
+    );
+    faulty.set(
+        &key(dutch),
+        Rule::Html(translated_release(
+            "nl",
+            "fr",
+            french,
+            "Opvangcentrum opent in Namen",
+            "Het nieuwe opvangcentrum van Namen opent zijn deuren voor asielzoekers \
+             en biedt driehonderd extra plaatsen in het netwerk.",
+        )),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let data = DataDir::new(dir.path());
+    crawl(config, &data).await;
+    let run = |pairs: &[(&str, &str)]| {
+        let request = SearchParams::from_pairs(pairs.iter().copied())
+            .unwrap()
+            .validate()
+            .unwrap();
+        data.open_index().unwrap().search(&request).unwrap()
+    };
+    let collapsed = run(&[("q", "Namur OR Namen")]);
+    assert_eq!(hit_urls(&collapsed).len(), 1, "{:?}", hit_urls(&collapsed));
+    let versions: Vec<(Option<&str>, &str)> = collapsed.hits[0]
+        .versions
+        .iter()
+        .map(|v| (v.language.as_deref(), v.url.as_str()))
+        .collect();
+    assert_eq!(versions.len(), 2, "{versions:?}");
+    assert!(versions.contains(&(Some("fr"), real_url(french).as_str())));
+    assert!(versions.contains(&(Some("nl"), real_url(dutch).as_str())));
+    assert_eq!(collapsed.total, 1);
+
+    let dutch_first = run(&[("q", "Namur OR Namen"), ("lang", "nl")]);
+    assert_eq!(hit_urls(&dutch_first), [real_url(dutch)]);
+    assert_eq!(dutch_first.hits[0].versions[0].url, real_url(dutch));
+
+    let apart = run(&[("q", "Namur OR Namen"), ("collapse", "false")]);
+    assert_eq!(apart.total, 2, "{:?}", hit_urls(&apart));
+}

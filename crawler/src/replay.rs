@@ -7,7 +7,7 @@ use url::Url;
 
 use crate::archive::ArchivedResponse;
 use crate::config::CrawlConfig;
-use crate::crawl::{ListingPage, Page, extract_body, inherit_from_parent, listing_documents};
+use crate::crawl::{ListingPage, Page, extract_body, inherit_from_parent, listing_documents, translations};
 use crate::document::Document;
 use crate::extract;
 use crate::fetch::decode_html;
@@ -82,6 +82,8 @@ pub fn documents_from_archive(config: &CrawlConfig, responses: &[ArchivedRespons
         {
             document.url = canonical.to_string();
         }
+        let own = [document.url.as_str(), url.as_str()];
+        document.translations = translations(&page.alternates, &own, source, &aliases);
         for link in &page.links {
             if link.url.path().to_ascii_lowercase().ends_with(".pdf") {
                 let file = canonicalize(&link.url, &aliases).to_string();
