@@ -23,5 +23,6 @@ pub mod mirror;
 pub mod params;
 pub mod pipeline;
 pub mod server;
+pub mod web;
 
 pub use server::{AppState, app};

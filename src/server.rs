@@ -6,8 +6,8 @@
 use std::time::Instant;
 
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use index::{Facets, Hit, SearchIndex};
@@ -25,7 +25,7 @@ pub struct AppState {
 /// The whole router: API, health check and the search page.
 pub fn app(state: AppState) -> Router {
     Router::new()
-        .route("/", get(page))
+        .merge(crate::web::router())
         .route("/api/search", get(search))
         .route("/api/documents/{id}", get(document))
         .route("/healthz", get(health))
@@ -158,11 +158,4 @@ async fn health(State(state): State<AppState>) -> Json<serde_json::Value> {
 
 async fn not_found() -> ApiError {
     ApiError::NotFound("no such route; see / and /api/search".into())
-}
-
-async fn page() -> impl IntoResponse {
-    (
-        [(header::CACHE_CONTROL, "no-cache")],
-        Html(include_str!("page.html")),
-    )
 }
