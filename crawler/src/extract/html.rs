@@ -279,7 +279,7 @@ fn metas(doc: &Html) -> Vec<(String, String)> {
         .collect()
 }
 
-fn base_url(doc: &Html, url: &Url) -> Url {
+pub(super) fn base_url(doc: &Html, url: &Url) -> Url {
     doc.select(&BASE)
         .next()
         .and_then(|b| b.value().attr("href"))
@@ -288,7 +288,7 @@ fn base_url(doc: &Html, url: &Url) -> Url {
 }
 
 /// Resolves an `href`: absolute http(s) only, fragment removed.
-fn resolve(base: &Url, href: &str) -> Option<Url> {
+pub(super) fn resolve(base: &Url, href: &str) -> Option<Url> {
     let href = href.trim();
     if href.is_empty() || href.starts_with('#') {
         return None;

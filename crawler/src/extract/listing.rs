@@ -15,6 +15,7 @@ use scraper::{ElementRef, Html, Selector};
 use url::Url;
 
 use super::fields::date_only;
+use super::html::{base_url, resolve};
 use super::labels;
 use super::text::{self, Line, Scope, collapse};
 use crate::document::{DocType, TextBlock};
@@ -306,29 +307,6 @@ fn primary_lang(lang: &str) -> Option<String> {
 fn time_date(time: ElementRef<'_>) -> Option<NaiveDate> {
     let attr = time.value().attr("datetime").and_then(crate::dates::parse_date);
     attr.or_else(|| date_only(&collapse(&time.text().collect::<String>())))
-}
-
-fn base_url(doc: &Html, url: &Url) -> Url {
-    static BASE: LazyLock<Selector> = LazyLock::new(|| sel("base[href]"));
-    doc.select(&BASE)
-        .next()
-        .and_then(|b| b.value().attr("href"))
-        .and_then(|h| url.join(h.trim()).ok())
-        .unwrap_or_else(|| url.clone())
-}
-
-/// An absolute http(s) URL without fragment.
-fn resolve(base: &Url, href: &str) -> Option<Url> {
-    let href = href.trim();
-    if href.is_empty() || href.starts_with('#') {
-        return None;
-    }
-    let mut url = base.join(href).ok()?;
-    if !matches!(url.scheme(), "http" | "https") {
-        return None;
-    }
-    url.set_fragment(None);
-    Some(url)
 }
 
 /// The type facet of a listing's items, from the listing's path: news
