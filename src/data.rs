@@ -4,12 +4,39 @@
 //! DIR/index/               the tantivy index
 //! DIR/crawl-state.jsonl    per-URL crawl state (validators, hashes, due dates)
 //! DIR/archive/*.warc.gz    every response fetched, for provenance and `reindex`
+//! DIR/crawls.json          the last crawl of each source that ran to its end
+//!                          (finish time, requests, documents), for `/api/stats`
+//!                          and `/metrics`; replaced atomically (temp file + rename)
 //! ```
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
+use chrono::{DateTime, Utc};
 use index::SearchIndex;
+use serde::{Deserialize, Serialize};
+
+/// The last crawl of each source that ran to its end, by source id
+/// (`DIR/crawls.json`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct CrawlRecords {
+    /// By source id.
+    pub sources: BTreeMap<String, CrawlRecord>,
+}
+
+/// One source's last complete crawl.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct CrawlRecord {
+    /// When the crawl finished.
+    pub finished_at: DateTime<Utc>,
+    /// HTTP requests answered by the source's hosts (robots.txt included).
+    pub requests: usize,
+    /// Documents (new or changed) indexed from the source in that crawl.
+    pub documents: usize,
+    /// Requests that failed.
+    pub failed: usize,
+}
 
 #[derive(Debug, Clone)]
 pub struct DataDir {
@@ -35,6 +62,40 @@ impl DataDir {
 
     pub fn archive_dir(&self) -> PathBuf {
         self.root.join("archive")
+    }
+
+    pub fn crawls_file(&self) -> PathBuf {
+        self.root.join("crawls.json")
+    }
+
+    /// The last complete crawl of each source; empty when none finished yet.
+    pub fn crawl_records(&self) -> anyhow::Result<CrawlRecords> {
+        let path = self.crawls_file();
+        match std::fs::read(&path) {
+            Ok(bytes) => {
+                serde_json::from_slice(&bytes).with_context(|| format!("reading {}", path.display()))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(CrawlRecords::default()),
+            Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
+        }
+    }
+
+    /// Records finished crawls, keeping the other sources' records. The file
+    /// is replaced by a rename, so a reader never sees half of it.
+    pub fn record_crawls(
+        &self,
+        finished: impl IntoIterator<Item = (String, CrawlRecord)>,
+    ) -> anyhow::Result<()> {
+        let mut records = self.crawl_records().unwrap_or_else(|error| {
+            tracing::warn!(%error, "replacing an unreadable crawl record file");
+            CrawlRecords::default()
+        });
+        records.sources.extend(finished);
+        let path = self.crawls_file();
+        let temp = self.root.join("crawls.json.tmp");
+        let json = serde_json::to_vec_pretty(&records)?;
+        std::fs::write(&temp, json).with_context(|| format!("writing {}", temp.display()))?;
+        std::fs::rename(&temp, &path).with_context(|| format!("replacing {}", path.display()))
     }
 
     /// Opens the index, creating an empty one if there is none. An index
@@ -78,5 +139,36 @@ impl DataDir {
             );
         }
         self.open_or_create_index()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(requests: usize) -> CrawlRecord {
+        CrawlRecord {
+            finished_at: DateTime::from_timestamp(1_700_000_000, 0).unwrap_or_default(),
+            requests,
+            documents: 1,
+            failed: 0,
+        }
+    }
+
+    #[test]
+    fn crawl_records_merge_by_source() -> anyhow::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let data = DataDir::new(dir.path());
+        assert!(data.crawl_records()?.sources.is_empty());
+        data.record_crawls([
+            ("fedasil".to_owned(), record(1)),
+            ("emn-belgium".to_owned(), record(2)),
+        ])?;
+        data.record_crawls([("fedasil".to_owned(), record(3))])?;
+        let records = data.crawl_records()?;
+        assert_eq!(records.sources["fedasil"].requests, 3);
+        assert_eq!(records.sources["emn-belgium"].requests, 2);
+        assert!(!data.root().join("crawls.json.tmp").exists());
+        Ok(())
     }
 }

@@ -17,6 +17,7 @@
 //! assert_eq!(error.parameter, "per_page");
 //! ```
 
+pub mod api;
 pub mod data;
 pub mod eval;
 pub mod mirror;

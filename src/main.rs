@@ -8,7 +8,6 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
 use crawler::{CrawlConfig, Mirror};
-use index::SearchIndex;
 use migrasearch::data::DataDir;
 use migrasearch::params::SearchParams;
 use migrasearch::pipeline::{RunSummary, crawl_into, reindex};
@@ -188,7 +187,7 @@ async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Demo { addr, data, recrawl } => demo(addr, &DataDir::new(data.dir), recrawl).await,
         Command::Crawl(args) => crawl(args).await,
-        Command::Serve { addr, data } => serve(addr, DataDir::new(data.dir).open_index()?).await,
+        Command::Serve { addr, data } => serve(addr, &DataDir::new(data.dir)).await,
         Command::Search(args) => search(args).await,
         Command::Reindex { data, config } => {
             let started = Instant::now();
@@ -264,7 +263,7 @@ async fn demo(addr: SocketAddr, data: &DataDir, recrawl: bool) -> anyhow::Result
         );
     }
     eprintln!("ready in {:.1} s", started.elapsed().as_secs_f64());
-    serve(addr, data.open_index()?).await
+    serve(addr, data).await
 }
 
 fn load_config(path: Option<&Path>) -> anyhow::Result<CrawlConfig> {
@@ -393,14 +392,15 @@ fn print_summary(summary: &RunSummary) {
     }
 }
 
-async fn serve(addr: SocketAddr, index: SearchIndex) -> anyhow::Result<()> {
+async fn serve(addr: SocketAddr, data: &DataDir) -> anyhow::Result<()> {
+    let index = data.open_index()?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("binding {addr}"))?;
     let documents = index.num_docs();
     let bound = listener.local_addr().context("reading the bound address")?;
     println!("migrasearch: serving {documents} documents on http://{bound}");
-    axum::serve(listener, app(AppState { index }))
+    axum::serve(listener, app(AppState::new(index).with_data(data.clone())))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })
@@ -427,6 +427,7 @@ async fn search(args: SearchArgs) -> anyhow::Result<()> {
         decompound: None,
         collapse: args.no_collapse.then(|| "false".to_owned()),
         lang: args.lang,
+        ..SearchParams::default()
     };
     let request = params.validate().map_err(|e| anyhow::anyhow!("--{}", e))?;
     let index = DataDir::new(&args.data.dir).open_index()?;

@@ -11,6 +11,9 @@ pub const MAX_PER_PAGE: usize = 100;
 pub const DEFAULT_PER_PAGE: usize = 20;
 /// Deep pages cost as much as all the pages before them.
 pub const MAX_PAGE: usize = 500;
+/// Values listed per facet: default and largest accepted.
+pub const DEFAULT_FACET_SIZE: usize = index::DEFAULT_FACET_SIZE;
+pub const MAX_FACET_SIZE: usize = 100;
 
 /// Values of the facets whose vocabulary is closed: anything else is a typo.
 pub const LANGUAGES: &[&str] = &["fr", "nl", "en", "de"];
@@ -49,6 +52,7 @@ pub struct SearchParams {
     pub language: Vec<String>,
     pub source: Vec<String>,
     pub doc_type: Vec<String>,
+    pub keyword: Vec<String>,
     pub from: Option<String>,
     pub to: Option<String>,
     pub sort: Option<String>,
@@ -60,6 +64,7 @@ pub struct SearchParams {
     pub collapse: Option<String>,
     /// Preferred language of collapsed hits (`lang`), not a filter.
     pub lang: Option<String>,
+    pub facet_size: Option<String>,
 }
 
 impl SearchParams {
@@ -93,16 +98,18 @@ impl SearchParams {
                 "decompound" => single(&mut params.decompound, "decompound")?,
                 "collapse" => single(&mut params.collapse, "collapse")?,
                 "lang" => single(&mut params.lang, "lang")?,
+                "facet_size" => single(&mut params.facet_size, "facet_size")?,
                 "theme" => params.theme.push(value),
                 "organisation" | "organization" => params.organisation.push(value),
                 "year" => params.year.push(value),
                 "language" => params.language.push(value),
                 "source" => params.source.push(value),
                 "type" => params.doc_type.push(value),
+                "keyword" => params.keyword.push(value),
                 other => {
                     return Err(invalid(
                         other,
-                        "unknown parameter; expected q, theme, organisation, year, language, source, type, from, to, sort, page, per_page, expand, fuzzy, decompound, collapse or lang",
+                        "unknown parameter; expected q, theme, organisation, year, language, source, type, keyword, from, to, sort, page, per_page, facet_size, expand, fuzzy, decompound, collapse or lang",
                     ));
                 }
             }
@@ -147,6 +154,13 @@ impl SearchParams {
             DEFAULT_PER_PAGE,
             1,
             MAX_PER_PAGE,
+        )?;
+        let facet_size = bounded(
+            "facet_size",
+            self.facet_size.as_deref(),
+            DEFAULT_FACET_SIZE,
+            1,
+            MAX_FACET_SIZE,
         )?;
         let clean = |values: &[String]| -> Vec<String> {
             values
@@ -193,6 +207,7 @@ impl SearchParams {
                 language: closed("language", &self.language, LANGUAGES)?,
                 source: closed("source", &self.source, SOURCES)?,
                 doc_type: closed("type", &self.doc_type, TYPES)?,
+                keyword: clean(&self.keyword),
             },
             from,
             to,
@@ -204,6 +219,7 @@ impl SearchParams {
             decompound,
             collapse,
             prefer_language,
+            facet_size,
         })
     }
 }
@@ -291,6 +307,30 @@ mod tests {
         assert_eq!(error_parameter(&[("fuzzy", "yes")]), "fuzzy");
         assert_eq!(error_parameter(&[("language", "es")]), "language");
         assert_eq!(error_parameter(&[("source", "fedasil.be")]), "source");
+        assert_eq!(error_parameter(&[("facet_size", "0")]), "facet_size");
+        assert_eq!(error_parameter(&[("facet_size", "101")]), "facet_size");
+        assert_eq!(error_parameter(&[("facet_size", "ten")]), "facet_size");
+        assert_eq!(
+            error_parameter(&[("facet_size", "5"), ("facet_size", "6")]),
+            "facet_size"
+        );
+    }
+
+    #[test]
+    fn keywords_repeat_and_facet_size_is_bounded() {
+        let request = check(&[
+            ("keyword", "AMIF"),
+            ("keyword", " policy event "),
+            ("keyword", " "),
+        ])
+        .unwrap();
+        assert_eq!(request.filters.keyword, ["AMIF", "policy event"]);
+        assert_eq!(request.facet_size, DEFAULT_FACET_SIZE);
+        assert_eq!(check(&[("facet_size", "100")]).unwrap().facet_size, 100);
+        assert_eq!(check(&[("facet_size", "1")]).unwrap().facet_size, 1);
+        let unknown = check(&[("keywords", "AMIF")]).unwrap_err();
+        assert!(unknown.message.contains("keyword,"), "{}", unknown.message);
+        assert!(unknown.message.contains("facet_size"), "{}", unknown.message);
     }
 
     #[test]

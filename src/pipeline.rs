@@ -4,6 +4,7 @@
 //! The two library crates never meet; this module maps one's documents onto
 //! the other's.
 
+use std::collections::HashMap;
 use std::io::IsTerminal;
 
 use anyhow::Context;
@@ -14,7 +15,7 @@ use index::SearchIndex;
 use indicatif::{ProgressBar, ProgressStyle};
 use tokio::sync::mpsc;
 
-use crate::data::DataDir;
+use crate::data::{CrawlRecord, DataDir};
 
 /// Documents indexed between two commits, so that a long crawl becomes
 /// searchable as it goes and an interruption loses little.
@@ -45,44 +46,55 @@ pub async fn crawl_into(config: CrawlConfig, data: &DataDir) -> anyhow::Result<R
     let mut archive = ArchiveWriter::open(&data.archive_dir())
         .with_context(|| format!("opening the archive in {}", data.archive_dir().display()))?;
 
+    // Each source's hosts, to credit the report's per-host counts to it.
+    let sources: Vec<(String, Vec<String>)> = config
+        .sources
+        .iter()
+        .map(|source| (source.id.clone(), source.hosts.clone()))
+        .collect();
     let progress = progress_bar();
     let (sender, mut receiver) = mpsc::channel::<CrawlEvent>(64);
     let writer_index = index.clone();
     let bar = progress.clone();
     // Indexing is blocking work; it runs beside the async crawl.
-    let indexer = tokio::task::spawn_blocking(move || -> anyhow::Result<(usize, usize, usize)> {
-        let mut writer = writer_index.writer().context("opening the index writer")?;
-        let (mut indexed, mut passages, mut removed, mut pending) = (0, 0, 0, 0);
-        while let Some(event) = receiver.blocking_recv() {
-            match event {
-                CrawlEvent::Document(document) => {
-                    let (own, parts) = index_document(&mut writer, *document)?;
-                    indexed += own;
-                    passages += parts;
-                    pending += own + parts;
-                }
-                CrawlEvent::Removed { document_url } => {
-                    writer.delete(&document_url).context("removing a document")?;
-                    removed += 1;
-                    pending += 1;
-                }
-                CrawlEvent::Fetched { url, status } => {
-                    bar.inc(1);
-                    bar.set_message(url.clone());
-                    if bar.is_hidden() {
-                        tracing::info!(%url, status, "fetched");
+    let indexer = tokio::task::spawn_blocking(
+        move || -> anyhow::Result<(usize, usize, usize, HashMap<String, usize>)> {
+            let mut writer = writer_index.writer().context("opening the index writer")?;
+            let (mut indexed, mut passages, mut removed, mut pending) = (0, 0, 0, 0);
+            let mut by_source: HashMap<String, usize> = HashMap::new();
+            while let Some(event) = receiver.blocking_recv() {
+                match event {
+                    CrawlEvent::Document(document) => {
+                        let source = document.source.clone();
+                        let (own, parts) = index_document(&mut writer, *document)?;
+                        *by_source.entry(source).or_default() += own;
+                        indexed += own;
+                        passages += parts;
+                        pending += own + parts;
+                    }
+                    CrawlEvent::Removed { document_url } => {
+                        writer.delete(&document_url).context("removing a document")?;
+                        removed += 1;
+                        pending += 1;
+                    }
+                    CrawlEvent::Fetched { url, status } => {
+                        bar.inc(1);
+                        bar.set_message(url.clone());
+                        if bar.is_hidden() {
+                            tracing::info!(%url, status, "fetched");
+                        }
                     }
                 }
+                if pending >= COMMIT_EVERY {
+                    writer.commit().context("committing the index")?;
+                    writer = writer_index.writer().context("reopening the index writer")?;
+                    pending = 0;
+                }
             }
-            if pending >= COMMIT_EVERY {
-                writer.commit().context("committing the index")?;
-                writer = writer_index.writer().context("reopening the index writer")?;
-                pending = 0;
-            }
-        }
-        writer.commit().context("committing the index")?;
-        Ok((indexed, passages, removed))
-    });
+            writer.commit().context("committing the index")?;
+            Ok((indexed, passages, removed, by_source))
+        },
+    );
     // Ctrl-C stops the crawl between two steps: what was fetched is in the
     // state and the archive, what was extracted gets committed below, and
     // the next run resumes from there.
@@ -90,12 +102,17 @@ pub async fn crawl_into(config: CrawlConfig, data: &DataDir) -> anyhow::Result<R
         crawled = crawler::crawl(config, &mut state, Some(&mut archive), sender) => Some(crawled),
         _ = tokio::signal::ctrl_c() => None,
     };
-    let (indexed, passages, removed) = indexer.await.context("indexer task")??;
+    let (indexed, passages, removed, by_source) = indexer.await.context("indexer task")??;
     progress.finish_and_clear();
     let interrupted = crawled.is_none();
     let report = crawled.transpose().context("crawling")?.unwrap_or_default();
     archive.finish().context("closing the archive")?;
     state.compact().context("compacting the crawl state")?;
+    if !interrupted {
+        let records = crawl_records(&sources, &report, &by_source, chrono::Utc::now());
+        data.record_crawls(records)
+            .context("recording the finished crawl")?;
+    }
     Ok(RunSummary {
         report,
         indexed,
@@ -104,6 +121,29 @@ pub async fn crawl_into(config: CrawlConfig, data: &DataDir) -> anyhow::Result<R
         total_documents: index.num_docs(),
         interrupted,
     })
+}
+
+/// Per source, what a crawl that ran to its end did: requests summed over
+/// the source's hosts, documents indexed from it.
+fn crawl_records(
+    sources: &[(String, Vec<String>)],
+    report: &CrawlReport,
+    documents: &HashMap<String, usize>,
+    finished_at: chrono::DateTime<chrono::Utc>,
+) -> Vec<(String, CrawlRecord)> {
+    sources
+        .iter()
+        .map(|(id, hosts)| {
+            let hosts = || report.hosts.iter().filter(|(host, _)| hosts.contains(host));
+            let record = CrawlRecord {
+                finished_at,
+                requests: hosts().map(|(_, stats)| stats.fetched).sum(),
+                documents: documents.get(id).copied().unwrap_or(0),
+                failed: hosts().map(|(_, stats)| stats.failed).sum(),
+            };
+            (id.clone(), record)
+        })
+        .collect()
 }
 
 /// A page whose document never reached the index (a crawl killed before

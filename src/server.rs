@@ -1,161 +1,154 @@
-//! The HTTP face: a JSON API for other tools and a page for people.
+//! The HTTP face: the JSON API ([`crate::api`]) for other tools, the page
+//! ([`crate::web`]) for people, and the middleware around both.
 //!
-//! Every error leaves through [`ApiError`], with a stable JSON body
-//! `{"error": {"code", "message"}}`; internal details are logged, not sent.
+//! The API routes live in one table ([`documented_routes`]) that builds the
+//! router and that the OpenAPI test compares with the description, so a
+//! route cannot be added undocumented.
 
-use std::time::Instant;
+use std::sync::Arc;
 
-use axum::extract::{Path, RawQuery, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
-use index::{Facets, Hit, SearchIndex};
+use axum::handler::Handler;
+use axum::http::{Method, StatusCode, header};
+use axum::routing::{MethodFilter, MethodRouter, on};
+use axum::{Json, Router, middleware};
+use index::SearchIndex;
 use serde::Serialize;
-use serde_json::json;
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::{Any, CorsLayer};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+use utoipa::ToSchema;
 
-use crate::params::{ParamError, SearchParams};
+pub use crate::api::ApiError;
+use crate::api::metrics::Metrics;
+use crate::api::{self, MAX_BODY_BYTES, REQUEST_TIMEOUT, documents, export, search, stats};
+use crate::data::DataDir;
 
 /// Shared by all handlers; cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
     pub index: SearchIndex,
+    /// Where the archive and the crawl records are; without it the
+    /// archived copies are 404 and no last crawl is known.
+    pub data: Option<DataDir>,
+    pub(crate) metrics: Arc<Metrics>,
 }
 
-/// The whole router: API, health check and the search page.
+impl AppState {
+    /// Serves `index` alone.
+    pub fn new(index: SearchIndex) -> AppState {
+        AppState {
+            index,
+            data: None,
+            metrics: Arc::default(),
+        }
+    }
+
+    /// Also serves what the data directory holds besides the index.
+    pub fn with_data(mut self, data: DataDir) -> AppState {
+        self.data = Some(data);
+        self
+    }
+}
+
+/// One API route.
+struct Route {
+    method: Method,
+    path: &'static str,
+    handler: MethodRouter<AppState>,
+}
+
+fn route<H, T>(method: Method, path: &'static str, handler: H) -> Route
+where
+    H: Handler<T, AppState>,
+    T: 'static,
+{
+    let filter = MethodFilter::try_from(method.clone()).unwrap_or(MethodFilter::GET);
+    Route {
+        method,
+        path,
+        handler: on(filter, handler),
+    }
+}
+
+/// Every API route, the single list the router and the OpenAPI test use.
+fn routes() -> Vec<Route> {
+    vec![
+        route(Method::GET, "/api/search", search::search),
+        route(Method::POST, "/api/search", search::search_post),
+        route(Method::GET, "/api/search.json", search::search_json),
+        route(Method::GET, "/api/search.csv", export::search_csv),
+        route(Method::GET, "/api/search.atom", export::search_atom),
+        route(Method::GET, "/api/facets/{name}", search::facet_values),
+        route(Method::GET, "/api/documents/{id}", documents::document),
+        route(Method::GET, "/api/documents/{id}/similar", documents::similar),
+        route(Method::GET, "/api/documents/{id}/archived", documents::archived),
+        route(Method::GET, "/api/stats", stats::stats),
+        route(Method::GET, "/api/openapi.json", api::openapi::openapi),
+        route(Method::GET, "/metrics", api::metrics::metrics),
+        route(Method::GET, "/healthz", health),
+    ]
+}
+
+/// Method and path of every API route (the page's routes aside).
+pub fn documented_routes() -> Vec<(Method, &'static str)> {
+    routes().into_iter().map(|r| (r.method, r.path)).collect()
+}
+
+/// The whole router: API, health check, metrics and the search page, with
+/// compression, CORS, limits and metrics around every route.
 pub fn app(state: AppState) -> Router {
-    Router::new()
+    let mut router = Router::new();
+    for Route { path, handler, .. } in routes() {
+        // Two methods of one path merge into one method router.
+        router = router.route(path, handler);
+    }
+    // Searching is read-only, so any site may call it, POST included.
+    let cors = CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods([Method::GET, Method::HEAD, Method::POST])
+        .allow_headers([header::CONTENT_TYPE, header::IF_NONE_MATCH])
+        .expose_headers([header::ETAG, header::CONTENT_DISPOSITION]);
+    // Innermost first; `Router::layer` wraps each route, so the metrics
+    // see the matched route template.
+    router
         .merge(crate::web::router())
-        .route("/api/search", get(search))
-        .route("/api/documents/{id}", get(document))
-        .route("/healthz", get(health))
         .fallback(not_found)
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(middleware::from_fn(api::error::json_errors))
+        .layer(CompressionLayer::new())
+        .layer(cors)
+        .layer(middleware::from_fn_with_state(state.clone(), api::metrics::track))
         .with_state(state)
 }
 
-/// The one place errors become HTTP responses.
-#[derive(Debug)]
-pub enum ApiError {
-    /// The caller sent a bad parameter (400).
-    InvalidParameter(ParamError),
-    /// No such document or route (404).
-    NotFound(String),
-    /// Our fault (500); the detail is logged only.
-    Internal(String),
+/// The health check's answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Health {
+    /// Always `ok` when the server answers.
+    pub status: String,
+    /// Entries in the index (documents and passages).
+    pub documents: u64,
 }
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let (status, code, message, parameter) = match self {
-            ApiError::InvalidParameter(e) => (
-                StatusCode::BAD_REQUEST,
-                "invalid_parameter",
-                e.to_string(),
-                Some(e.parameter),
-            ),
-            ApiError::NotFound(what) => (StatusCode::NOT_FOUND, "not_found", what, None),
-            ApiError::Internal(detail) => {
-                tracing::error!(%detail, "internal error");
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    "internal error, see the server log".into(),
-                    None,
-                )
-            }
-        };
-        let mut error = json!({ "code": code, "message": message });
-        if let Some(parameter) = parameter {
-            error["parameter"] = json!(parameter);
-        }
-        (status, Json(json!({ "error": error }))).into_response()
-    }
-}
-
-impl From<ParamError> for ApiError {
-    fn from(e: ParamError) -> Self {
-        ApiError::InvalidParameter(e)
-    }
-}
-
-impl From<index::Error> for ApiError {
-    fn from(e: index::Error) -> Self {
-        match e {
-            index::Error::InvalidRequest(message) => ApiError::InvalidParameter(ParamError {
-                parameter: "request".into(),
-                message,
-            }),
-            other => ApiError::Internal(other.to_string()),
-        }
-    }
-}
-
-/// The search response: the query echoed, the page of hits and facet counts
-/// over the whole result set.
-#[derive(Serialize)]
-pub struct SearchResponse {
-    pub query: String,
-    pub total: usize,
-    pub page: usize,
-    pub per_page: usize,
-    pub took_ms: f64,
-    pub hits: Vec<Hit>,
-    pub facets: Facets,
-    /// Query terms that named a thesaurus concept, and the terms of other
-    /// languages searched for them (`expand=false` turns this off).
-    pub expansions: Vec<index::Expansion>,
-}
-
-async fn search(
-    State(state): State<AppState>,
-    RawQuery(raw): RawQuery,
-) -> Result<Json<SearchResponse>, ApiError> {
-    let started = Instant::now();
-    let raw = raw.unwrap_or_default();
-    let params = SearchParams::from_pairs(
-        url::form_urlencoded::parse(raw.as_bytes()).map(|(k, v)| (k, v.into_owned())),
-    )?;
-    let request = params.validate()?;
-    let index = state.index.clone();
-    let (request, results) = tokio::task::spawn_blocking(move || {
-        let results = index.search(&request);
-        (request, results)
+/// Whether the server is up, and how many entries its index has.
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    tag = "service",
+    responses((status = 200, description = "The server is up", body = Health))
+)]
+pub async fn health(axum::extract::State(state): axum::extract::State<AppState>) -> Json<Health> {
+    Json(Health {
+        status: "ok".into(),
+        documents: state.index.num_docs(),
     })
-    .await
-    .map_err(|e| ApiError::Internal(format!("search task: {e}")))?;
-    let results = results?;
-    Ok(Json(SearchResponse {
-        query: request.query,
-        total: results.total,
-        page: request.page,
-        per_page: request.per_page,
-        took_ms: (started.elapsed().as_secs_f64() * 1000.0 * 100.0).round() / 100.0,
-        hits: results.hits,
-        facets: results.facets,
-        expansions: results.expansions,
-    }))
-}
-
-async fn document(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
-    let valid = !id.is_empty() && id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric());
-    if !valid {
-        return Err(ApiError::NotFound(format!("no document with id `{id}`")));
-    }
-    let index = state.index.clone();
-    let lookup = id.clone();
-    let found = tokio::task::spawn_blocking(move || index.get(&lookup))
-        .await
-        .map_err(|e| ApiError::Internal(format!("lookup task: {e}")))??;
-    match found {
-        Some(document) => Ok(Json(document).into_response()),
-        None => Err(ApiError::NotFound(format!("no document with id `{id}`"))),
-    }
-}
-
-async fn health(State(state): State<AppState>) -> Json<serde_json::Value> {
-    Json(json!({ "status": "ok", "documents": state.index.num_docs() }))
 }
 
 async fn not_found() -> ApiError {
-    ApiError::NotFound("no such route; see / and /api/search".into())
+    ApiError::NotFound("no such route; see / and /api/openapi.json".into())
 }

@@ -4,6 +4,8 @@
 
 mod common;
 
+mod api;
+mod browser;
 mod cli;
 mod crawl;
 mod faults;

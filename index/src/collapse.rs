@@ -6,7 +6,7 @@
 //! the rank of its best version. Which version is shown is chosen among the
 //! versions that matched (see [`pick_shown`]).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
@@ -77,15 +77,18 @@ pub(crate) fn group_in_rank_order(
     group: impl Fn(DocAddress) -> Option<u64>,
 ) -> Vec<Vec<(Score, DocAddress)>> {
     let mut groups: Vec<Vec<(Score, DocAddress)>> = Vec::new();
-    let mut keys: Vec<Option<u64>> = Vec::new();
+    // An export groups thousands of hits: look groups up, not scan them.
+    let mut positions: HashMap<u64, usize> = HashMap::new();
     for &(score, address) in ranked {
-        let key = group(address);
-        match key.and_then(|key| keys.iter().position(|k| *k == Some(key))) {
-            Some(at) => groups[at].push((score, address)),
-            None => {
-                keys.push(key);
-                groups.push(vec![(score, address)]);
-            }
+        match group(address) {
+            Some(key) => match positions.get(&key) {
+                Some(&at) => groups[at].push((score, address)),
+                None => {
+                    positions.insert(key, groups.len());
+                    groups.push(vec![(score, address)]);
+                }
+            },
+            None => groups.push(vec![(score, address)]),
         }
     }
     groups

@@ -12,6 +12,7 @@ use crate::analysis::Lang;
 /// A document to index. The URL is its key: upserting the same URL again
 /// replaces the earlier version.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Document {
     /// Canonical URL; the document id is a hash of it (see [`document_id`]).
     pub url: String,
@@ -42,7 +43,7 @@ pub struct Document {
     /// that shows none; also in facet `theme`.
     #[serde(default)]
     pub themes_inferred: Vec<String>,
-    /// Free keywords, searchable but not a facet.
+    /// Free keywords, searchable (facet `keyword`).
     #[serde(default)]
     pub keywords: Vec<String>,
     /// Canonical organisation names (facet `organisation`).
@@ -69,6 +70,7 @@ pub struct Document {
 
 /// What a passage is and what it is a part of.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PassageOf {
     /// `session`, `project` or `item`.
     pub kind: String,
@@ -86,6 +88,7 @@ pub struct PassageOf {
 
 /// One paragraph of text.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Block {
     /// Detected language code (`fr`, `nl`, `en`, `de`), if any.
     #[serde(default)]
@@ -96,6 +99,7 @@ pub struct Block {
 
 /// One place an organisation is named: a byte range in one block's text.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrganisationMention {
     /// Canonical organisation name.
     pub name: String,
@@ -111,6 +115,7 @@ pub struct OrganisationMention {
 
 /// A document as returned by [`SearchIndex::get`](crate::SearchIndex::get).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StoredDocument {
     /// Stable id, see [`document_id`].
     pub id: String,

@@ -13,6 +13,12 @@
 //!   `"phrases"`, `OR`, `-exclusions`. It never fails; each term is searched
 //!   in every language field with that field's analyzer.
 //! - `search` / `writer`: [`SearchIndex`] and its single [`IndexWriter`].
+//!   Besides [`SearchIndex::search`]: [`SearchIndex::export`] (every hit),
+//!   [`SearchIndex::similar`] (related documents),
+//!   [`SearchIndex::facet_values`] (type-ahead) and [`SearchIndex::stats`].
+//!
+//! With the `openapi` feature, the request and response types derive
+//! `utoipa::ToSchema`.
 //!
 //! It knows nothing of HTTP or crawling. Searching and committing are
 //! blocking work: call them from a blocking thread in async code.
@@ -52,24 +58,28 @@
 //! ```
 
 pub mod analysis;
+mod browse;
 mod collapse;
 pub mod decompound;
 mod document;
 mod error;
+mod facets;
 mod query;
 pub mod schema;
 mod search;
+mod similar;
 mod snippet;
 pub mod themes;
 pub mod thesaurus;
 mod writer;
 
+pub use browse::IndexStats;
 pub use document::{Block, Document, OrganisationMention, PassageOf, StoredDocument, document_id};
 pub use error::{Error, Result};
 pub use query::Expansion;
 pub use search::{
-    FacetCount, Facets, Filters, Hit, MAX_PER_PAGE, ParentRef, PassageRef, SearchIndex, SearchRequest,
-    SearchResults, Sort, Version,
+    DEFAULT_FACET_SIZE, FacetCount, Facets, Filters, Hit, MAX_EXPORT, MAX_PER_PAGE, ParentRef, PassageRef,
+    SearchIndex, SearchRequest, SearchResults, Sort, Version,
 };
 pub use writer::IndexWriter;
 

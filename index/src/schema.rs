@@ -42,6 +42,8 @@ pub const SOURCE: &str = "source";
 pub const TYPE: &str = "type";
 /// Facet: publication year.
 pub const YEAR: &str = "year";
+/// Facet: the document's free keywords, as given.
+pub const KEYWORD: &str = "keyword";
 /// Publication date as days since 0001-01-01 (i64, fast and indexed) for
 /// the date filter and sort; absent when the document has no date.
 pub const DATE: &str = "date";
@@ -60,8 +62,8 @@ pub const GROUP_HASH: &str = "group_hash";
 /// The whole document as JSON, stored only.
 pub const DOC: &str = "doc";
 
-/// The six facet fields, in the order of [`Facets`](crate::Facets).
-pub(crate) const FACETS: [&str; 6] = [THEME, YEAR, ORGANISATION, LANGUAGE, SOURCE, TYPE];
+/// The facet fields, in the order of [`Facets`](crate::Facets).
+pub(crate) const FACETS: [&str; 7] = [THEME, YEAR, ORGANISATION, LANGUAGE, SOURCE, TYPE, KEYWORD];
 
 /// Builds the schema.
 pub fn build_schema() -> Schema {
@@ -110,7 +112,7 @@ pub(crate) struct Fields {
     pub meta: Field,
     pub org_names: Field,
     /// In [`FACETS`] order.
-    pub facets: [Field; 6],
+    pub facets: [Field; 7],
     pub date: Field,
     pub date_order: Field,
     pub container: Field,
@@ -148,6 +150,7 @@ impl Fields {
                 field(FACETS[3])?,
                 field(FACETS[4])?,
                 field(FACETS[5])?,
+                field(FACETS[6])?,
             ],
             date: field(DATE)?,
             date_order: field(DATE_ORDER)?,

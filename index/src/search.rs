@@ -2,13 +2,13 @@
 //! counts and hits.
 
 use std::ops::Bound;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
-use tantivy::collector::{Collector, Count, FacetCollector, FacetCounts, TopDocs};
+use tantivy::collector::{Collector, Count, TopDocs};
 use tantivy::directory::MmapDirectory;
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
@@ -18,14 +18,24 @@ use crate::analysis;
 use crate::collapse::{self, DistinctGroups};
 use crate::document::{Document, StoredDocument, document_id};
 use crate::error::{Error, Result};
+use crate::facets::{self, Many};
 use crate::query::{self, Expansion, QueryBuilder};
 use crate::schema::{self, Fields};
-use crate::snippet::Snippeter;
+use crate::snippet::{self, Snippeter};
 use crate::thesaurus::Thesaurus;
 use crate::writer::IndexWriter;
 
 /// Largest page a caller may ask for.
 pub const MAX_PER_PAGE: usize = 1_000;
+
+/// Most hits [`SearchIndex::export`] returns.
+pub const MAX_EXPORT: usize = 10_000;
+
+/// Values listed per facet unless [`SearchRequest::facet_size`] says.
+pub const DEFAULT_FACET_SIZE: usize = 10;
+
+/// Snippets per hit at most, from different places of the document.
+const MAX_SNIPPETS: usize = 3;
 
 /// Most versions listed for one hit (a text is rarely in more than four
 /// languages; the cap keeps a malformed group cheap).
@@ -36,12 +46,14 @@ pub(crate) struct Shared {
     pub index: Index,
     pub reader: IndexReader,
     pub fields: Fields,
+    /// The directory the index was opened from; `None` in memory.
+    pub dir: Option<PathBuf>,
 }
 
 /// A searchable index. Cheap to clone; clones share the same index.
 #[derive(Clone)]
 pub struct SearchIndex {
-    shared: Arc<Shared>,
+    pub(crate) shared: Arc<Shared>,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -54,6 +66,7 @@ impl std::fmt::Debug for SearchIndex {
 
 /// What to search for; see the field docs for the semantics.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct SearchRequest {
     /// User query (see the crate docs for the syntax); empty matches all.
@@ -87,6 +100,10 @@ pub struct SearchRequest {
     /// Language whose version a collapsed hit shows first (`lang`); without
     /// it, the query's language when the thesaurus tells it.
     pub prefer_language: Option<String>,
+    /// Values listed per facet (default [`DEFAULT_FACET_SIZE`]): the most
+    /// frequent, plus every selected value wherever it ranks (0: only
+    /// those). The `year` list is never cut.
+    pub facet_size: usize,
 }
 
 impl Default for SearchRequest {
@@ -104,6 +121,7 @@ impl Default for SearchRequest {
             decompound: true,
             collapse: true,
             prefer_language: None,
+            facet_size: DEFAULT_FACET_SIZE,
         }
     }
 }
@@ -111,6 +129,7 @@ impl Default for SearchRequest {
 /// Facet filters: values of one facet are ORed, facets are ANDed. An empty
 /// list does not filter.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct Filters {
     /// Canonical theme labels.
@@ -126,10 +145,13 @@ pub struct Filters {
     /// Document types.
     #[serde(rename = "type", alias = "doc_type")]
     pub doc_type: Vec<String>,
+    /// Keywords, as the documents give them.
+    pub keyword: Vec<String>,
 }
 
 /// Result order.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Sort {
     /// Best match first; an empty query lists newest first.
@@ -139,15 +161,16 @@ pub enum Sort {
     Date,
 }
 
-/// One page of results with facet counts over all matching documents.
+/// One page of results with facet counts over the matching documents.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SearchResults {
     /// Number of hits: matching documents, translations counted once when
     /// collapsed.
     pub total: usize,
     /// The requested page.
     pub hits: Vec<Hit>,
-    /// Counts per facet value over all matching documents.
+    /// Counts per facet value (see [`Facets`]).
     pub facets: Facets,
     /// The thesaurus expansions the query used.
     pub expansions: Vec<Expansion>,
@@ -155,6 +178,7 @@ pub struct SearchResults {
 
 /// One matching document.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Hit {
     /// Document id.
     pub id: String,
@@ -162,8 +186,13 @@ pub struct Hit {
     pub url: String,
     /// Title.
     pub title: String,
-    /// HTML: escaped text with matches in `<mark>`.
+    /// HTML: escaped text with matches in `<mark>`; without matches in the
+    /// text, its beginning.
     pub snippet: String,
+    /// Up to three snippets from different places of the document, best
+    /// first (equal to [`snippet`](Self::snippet)); one (the beginning) or
+    /// none when nothing in the text matched.
+    pub snippets: Vec<String>,
     /// Publication date.
     pub date: Option<NaiveDate>,
     /// Publication year.
@@ -196,6 +225,7 @@ pub struct Hit {
 
 /// The parent of a hit.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ParentRef {
     /// Document id, when the parent is indexed.
     pub id: Option<String>,
@@ -207,6 +237,7 @@ pub struct ParentRef {
 
 /// What kind of passage a hit is.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PassageRef {
     /// `session`, `project` or `item`.
     pub kind: String,
@@ -218,6 +249,7 @@ pub struct PassageRef {
 
 /// One language version of a collapsed hit.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Version {
     /// Document id.
     pub id: String,
@@ -229,9 +261,16 @@ pub struct Version {
     pub language: Option<String>,
 }
 
-/// Facet counts. Lists are sorted by count (descending) then value, except
-/// `year`, sorted by year descending.
+/// Facet counts, disjunctive: a facet with selected values counts the
+/// documents matching the query and every *other* filter (dates included),
+/// so its other values show what choosing them too would add; a facet
+/// without selection counts the matching documents. Lists are sorted by
+/// count (descending) then value and cut to
+/// [`SearchRequest::facet_size`], every selected value kept (count 0 when
+/// nothing has it). `year` lists every year from the first to the last,
+/// ascending, with 0 for the years between that have nothing, uncut.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Facets {
     /// Themes.
     pub theme: Vec<FacetCount>,
@@ -246,15 +285,20 @@ pub struct Facets {
     /// Document types.
     #[serde(rename = "type")]
     pub doc_type: Vec<FacetCount>,
+    /// Keywords.
+    pub keyword: Vec<FacetCount>,
 }
 
 /// One facet value and how many matching documents have it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FacetCount {
     /// The value (a year is written as `"2020"`).
     pub value: String,
     /// Number of matching documents.
     pub count: u64,
+    /// Whether the request filters on this value.
+    pub selected: bool,
 }
 
 impl SearchIndex {
@@ -271,15 +315,15 @@ impl SearchIndex {
                 }
                 other => Error::Tantivy(other),
             })?;
-        SearchIndex::from_index(index)
+        SearchIndex::from_index(index, Some(dir.to_owned()))
     }
 
     /// Creates an empty index in memory, for tests.
     pub fn create_in_ram() -> Result<SearchIndex> {
-        SearchIndex::from_index(Index::create_in_ram(schema::build_schema()))
+        SearchIndex::from_index(Index::create_in_ram(schema::build_schema()), None)
     }
 
-    fn from_index(index: Index) -> Result<SearchIndex> {
+    fn from_index(index: Index, dir: Option<PathBuf>) -> Result<SearchIndex> {
         analysis::register_analyzers(index.tokenizers());
         let fields = Fields::new(&index.schema())?;
         // Reloaded by `IndexWriter::commit`, so a search right after a
@@ -293,6 +337,7 @@ impl SearchIndex {
                 index,
                 reader,
                 fields,
+                dir,
             }),
         })
     }
@@ -330,14 +375,9 @@ impl SearchIndex {
     /// The document with this id, if any.
     pub fn get(&self, id: &str) -> Result<Option<StoredDocument>> {
         let searcher = self.shared.reader.searcher();
-        let query = TermQuery::new(
-            Term::from_field_text(self.shared.fields.id, id),
-            IndexRecordOption::Basic,
-        );
-        let top = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
-        match top.first() {
-            Some((_, address)) => {
-                let document = self.load(&searcher, *address)?;
+        match self.address_of(&searcher, id)? {
+            Some(address) => {
+                let document = self.load(&searcher, address)?;
                 Ok(Some(StoredDocument {
                     id: document_id(&document.url),
                     document,
@@ -347,9 +387,41 @@ impl SearchIndex {
         }
     }
 
+    /// Where the document with this id is, if any.
+    pub(crate) fn address_of(&self, searcher: &Searcher, id: &str) -> Result<Option<DocAddress>> {
+        let query = TermQuery::new(
+            Term::from_field_text(self.shared.fields.id, id),
+            IndexRecordOption::Basic,
+        );
+        let top = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
+        Ok(top.first().map(|(_, address)| *address))
+    }
+
     /// Runs a search.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
         validate(request)?;
+        let first = (request.page - 1).saturating_mul(request.per_page);
+        self.execute(request, first, request.per_page, MAX_SNIPPETS)
+    }
+
+    /// Every hit of a search, ranked and collapsed as [`search`](Self::search)
+    /// ranks them, at most `limit` (and never more than [`MAX_EXPORT`]);
+    /// `page` and `per_page` are ignored. `total` and `facets` are the
+    /// search's; each hit has one snippet, the best.
+    pub fn export(&self, request: &SearchRequest, limit: usize) -> Result<SearchResults> {
+        validate_dates(request)?;
+        self.execute(request, 0, limit.min(MAX_EXPORT), 1)
+    }
+
+    /// Runs a search for `count` hits from rank `first`, with up to
+    /// `most_snippets` snippets each.
+    fn execute(
+        &self,
+        request: &SearchRequest,
+        first: usize,
+        count: usize,
+        most_snippets: usize,
+    ) -> Result<SearchResults> {
         let fields = &self.shared.fields;
         let searcher = self.shared.reader.searcher();
 
@@ -358,17 +430,24 @@ impl SearchIndex {
             .with_decompounding(request.decompound);
         let thesaurus = request.expand.then(Thesaurus::builtin);
         let built = builder.build(&query::parse(&request.query), thesaurus);
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, built.query.box_clone())];
-        for filter in filter_queries(fields, request) {
-            // Filters select, they must not change the ranking.
-            clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(filter, 0.0))));
-        }
-        let full_query = BooleanQuery::new(clauses);
+        let filters = FilterQueries::new(fields, request);
+        let full_query = filters.apply(built.query.as_ref(), None);
+        // Facets with a selection are counted in passes of their own
+        // (disjunctive counts); the others with the hits.
+        let unselected: Vec<usize> = (0..schema::FACETS.len())
+            .filter(|at| filters.selected[*at].is_empty())
+            .collect();
+        let counters = Many(
+            unselected
+                .iter()
+                .map(|at| facets::collector(schema::FACETS[*at]))
+                .collect(),
+        );
 
         // Never ask tantivy for more than exists: it allocates the window.
         let alive = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
-        let start = (request.page - 1).saturating_mul(request.per_page).min(alive);
-        let end = start.saturating_add(request.per_page).min(alive);
+        let start = first.min(alive);
+        let end = start.saturating_add(count).min(alive);
         let by_date = request.sort == Sort::Date || !built.scored;
 
         let (matching, groups_total, counts, page) = if request.collapse {
@@ -378,7 +457,7 @@ impl SearchIndex {
             let ((matching, groups_total, counts), mut ranked) = ranked_window(
                 &searcher,
                 &full_query,
-                (Count, DistinctGroups, facet_collectors()),
+                (Count, DistinctGroups, counters),
                 0..window,
                 by_date,
             )?;
@@ -397,17 +476,38 @@ impl SearchIndex {
                 ranked = ranked_window(&searcher, &full_query, Count, 0..window, by_date)?.1;
             }
         } else {
-            let ((matching, counts), ranked) = ranked_window(
-                &searcher,
-                &full_query,
-                (Count, facet_collectors()),
-                start..end,
-                by_date,
-            )?;
+            let ((matching, counts), ranked) =
+                ranked_window(&searcher, &full_query, (Count, counters), start..end, by_date)?;
             let page = ranked.into_iter().map(|hit| vec![hit]).collect();
             (matching, matching, counts, page)
         };
         let total = if request.collapse { groups_total } else { matching };
+
+        let mut counted: Vec<Vec<(String, u64)>> = vec![Vec::new(); schema::FACETS.len()];
+        for (at, counts) in unselected.iter().zip(counts) {
+            counted[*at] = facets::values(&counts);
+        }
+        for (at, name) in schema::FACETS.iter().enumerate() {
+            if !filters.selected[at].is_empty() {
+                let query = filters.apply(built.query.as_ref(), Some(at));
+                counted[at] = facets::values(&searcher.search(&query, &facets::collector(name))?);
+            }
+        }
+        let mut lists = counted
+            .into_iter()
+            .zip(&filters.selected)
+            .zip(schema::FACETS)
+            .map(|((counted, selected), name)| facets::list(name, counted, selected, request.facet_size));
+        let mut next = || lists.next().unwrap_or_default();
+        let facets = Facets {
+            theme: next(),
+            year: next(),
+            organisation: next(),
+            language: next(),
+            source: next(),
+            doc_type: next(),
+            keyword: next(),
+        };
 
         let snippeter = Snippeter::new(&searcher, built.query.as_ref(), fields, built.scored)?;
         // The words typed are quoted first; the thesaurus terms only when
@@ -440,20 +540,13 @@ impl SearchIndex {
             // The group ranks by its best version, whichever is shown.
             let score = group.first().map(|(score, _)| *score).unwrap_or(0.0);
             let (_, document) = matched.swap_remove(shown);
-            let mut versions = match request.collapse && document.translation_key.is_some() {
-                true => self.versions(&searcher, &document, &preferred)?,
+            let versions = match request.collapse {
+                true => self.listed_versions(&searcher, &document, &preferred)?,
                 false => Vec::new(),
             };
-            // Translations named by a page but never indexed leave one.
-            if versions.len() < 2 {
-                versions.clear();
-            }
             let parent = self.parent(&searcher, &document)?;
-            let snippet = literal
-                .as_ref()
-                .and_then(|literal| literal.marked(&document))
-                .unwrap_or_else(|| snippeter.snippet(&document));
-            let mut hit = hit(document, snippet, if built.scored { score } else { 0.0 });
+            let snippets = snippets_of(&document, literal.as_ref(), &snippeter, most_snippets);
+            let mut hit = hit(document, snippets, if built.scored { score } else { 0.0 });
             hit.parent = parent;
             hit.versions = versions;
             hits.push(hit);
@@ -461,22 +554,36 @@ impl SearchIndex {
         Ok(SearchResults {
             total,
             hits,
-            facets: facets(counts),
+            facets,
             expansions: built.expansions,
         })
+    }
+
+    /// The versions a collapsed hit lists: none for a document without
+    /// translations, nor when its translations were never indexed.
+    pub(crate) fn listed_versions(
+        &self,
+        searcher: &Searcher,
+        document: &Document,
+        preferred: &[&str],
+    ) -> Result<Vec<Version>> {
+        if document.translation_key.is_none() {
+            return Ok(Vec::new());
+        }
+        let mut versions = self.versions(searcher, document, preferred)?;
+        // Translations named by a page but never indexed leave one.
+        if versions.len() < 2 {
+            versions.clear();
+        }
+        Ok(versions)
     }
 
     /// Every version of a document's translation group, `document` first,
     /// then the preferred languages, then the others by language code.
     fn versions(&self, searcher: &Searcher, document: &Document, preferred: &[&str]) -> Result<Vec<Version>> {
-        let query = TermQuery::new(
-            Term::from_field_text(self.shared.fields.group, document.group_key()),
-            IndexRecordOption::Basic,
-        );
-        let found = searcher.search(&query, &TopDocs::with_limit(MAX_VERSIONS).order_by_score())?;
-        let mut versions = Vec::with_capacity(found.len());
-        for (_, address) in found {
-            let version = self.load(searcher, address)?;
+        let translations = self.translations(searcher, document)?;
+        let mut versions = Vec::with_capacity(translations.len());
+        for version in translations {
             versions.push(Version {
                 id: document_id(&version.url),
                 language: collapse::main_language(&version).map(str::to_owned),
@@ -498,9 +605,23 @@ impl SearchIndex {
         Ok(versions)
     }
 
+    /// Every indexed document of `document`'s translation group, itself
+    /// included, in no particular order.
+    pub(crate) fn translations(&self, searcher: &Searcher, document: &Document) -> Result<Vec<Document>> {
+        let query = TermQuery::new(
+            Term::from_field_text(self.shared.fields.group, document.group_key()),
+            IndexRecordOption::Basic,
+        );
+        let found = searcher.search(&query, &TopDocs::with_limit(MAX_VERSIONS).order_by_score())?;
+        found
+            .into_iter()
+            .map(|(_, address)| self.load(searcher, address))
+            .collect()
+    }
+
     /// The parent of a passage or of a file found on a page, with its title
     /// when it is indexed.
-    fn parent(&self, searcher: &Searcher, document: &Document) -> Result<Option<ParentRef>> {
+    pub(crate) fn parent(&self, searcher: &Searcher, document: &Document) -> Result<Option<ParentRef>> {
         let Some(url) = &document.parent_url else {
             return Ok(None);
         };
@@ -525,7 +646,7 @@ impl SearchIndex {
         }))
     }
 
-    fn load(&self, searcher: &Searcher, address: DocAddress) -> Result<Document> {
+    pub(crate) fn load(&self, searcher: &Searcher, address: DocAddress) -> Result<Document> {
         let stored: TantivyDocument = searcher.doc(address)?;
         let json = stored
             .get_first(self.shared.fields.doc)
@@ -536,11 +657,11 @@ impl SearchIndex {
 }
 
 /// Documents with their scores, best first.
-type Ranked = Vec<(f32, DocAddress)>;
+pub(crate) type Ranked = Vec<(f32, DocAddress)>;
 
 /// Runs `query` once, collecting `extra` over every match and the documents
 /// ranked in `window`, by score or newest first.
-fn ranked_window<C: Collector>(
+pub(crate) fn ranked_window<C: Collector>(
     searcher: &Searcher,
     query: &dyn Query,
     extra: C,
@@ -602,6 +723,10 @@ fn validate(request: &SearchRequest) -> Result<()> {
             "per_page must be between 1 and {MAX_PER_PAGE}"
         )));
     }
+    validate_dates(request)
+}
+
+fn validate_dates(request: &SearchRequest) -> Result<()> {
     if let (Some(from), Some(to)) = (request.from, request.to)
         && from > to
     {
@@ -610,106 +735,117 @@ fn validate(request: &SearchRequest) -> Result<()> {
     Ok(())
 }
 
-/// One query per active facet filter and one for the date range.
-fn filter_queries(fields: &Fields, request: &SearchRequest) -> Vec<Box<dyn Query>> {
-    let filters = &request.filters;
-    let years: Vec<String> = filters.year.iter().map(i32::to_string).collect();
-    let wanted: [(&str, &[String]); 6] = [
-        (schema::THEME, &filters.theme),
-        (schema::YEAR, &years),
-        (schema::ORGANISATION, &filters.organisation),
-        (schema::LANGUAGE, &filters.language),
-        (schema::SOURCE, &filters.source),
-        (schema::TYPE, &filters.doc_type),
-    ];
-    let mut queries: Vec<Box<dyn Query>> = Vec::new();
-    for (name, values) in wanted {
-        let Some(field) = fields.facet(name) else {
-            continue;
-        };
-        let alternatives: Vec<Box<dyn Query>> = values
-            .iter()
-            .filter_map(|value| schema::facet_value(name, value))
-            .map(|value| -> Box<dyn Query> {
-                let term = Term::from_facet(field, &schema::facet_of(&value));
-                Box::new(TermQuery::new(term, IndexRecordOption::Basic))
-            })
-            .collect();
-        if !alternatives.is_empty() {
-            queries.push(Box::new(BooleanQuery::union(alternatives)));
+/// The filters of a request as queries: one per facet with values, in
+/// [`schema::FACETS`] order, and one for the date range.
+struct FilterQueries {
+    /// Clean selected values per facet, in [`schema::FACETS`] order; empty
+    /// for a facet that does not filter.
+    selected: Vec<Vec<String>>,
+    /// `(facet position, query)` of the facets that filter.
+    facets: Vec<(usize, Box<dyn Query>)>,
+    dates: Option<Box<dyn Query>>,
+}
+
+impl FilterQueries {
+    fn new(fields: &Fields, request: &SearchRequest) -> FilterQueries {
+        let filters = &request.filters;
+        let years: Vec<String> = filters.year.iter().map(i32::to_string).collect();
+        let wanted: [&[String]; 7] = [
+            &filters.theme,
+            &years,
+            &filters.organisation,
+            &filters.language,
+            &filters.source,
+            &filters.doc_type,
+            &filters.keyword,
+        ];
+        let mut selected = Vec::with_capacity(wanted.len());
+        let mut facets: Vec<(usize, Box<dyn Query>)> = Vec::new();
+        for (at, (name, values)) in schema::FACETS.iter().zip(wanted).enumerate() {
+            let mut clean: Vec<String> = Vec::new();
+            for value in values.iter().filter_map(|value| schema::facet_value(name, value)) {
+                if !clean.contains(&value) {
+                    clean.push(value);
+                }
+            }
+            let field = fields.facets[at];
+            let alternatives: Vec<Box<dyn Query>> = clean
+                .iter()
+                .map(|value| -> Box<dyn Query> {
+                    let term = Term::from_facet(field, &schema::facet_of(value));
+                    Box::new(TermQuery::new(term, IndexRecordOption::Basic))
+                })
+                .collect();
+            if !alternatives.is_empty() {
+                facets.push((at, Box::new(BooleanQuery::union(alternatives))));
+            }
+            selected.push(clean);
+        }
+        let dates = (request.from.is_some() || request.to.is_some()).then(|| -> Box<dyn Query> {
+            let bound = |date: Option<NaiveDate>| match date {
+                Some(date) => Bound::Included(Term::from_field_i64(fields.date, schema::date_value(date))),
+                None => Bound::Unbounded,
+            };
+            Box::new(RangeQuery::new(bound(request.from), bound(request.to)))
+        });
+        FilterQueries {
+            selected,
+            facets,
+            dates,
         }
     }
-    if request.from.is_some() || request.to.is_some() {
-        let bound = |date: Option<NaiveDate>| match date {
-            Some(date) => Bound::Included(Term::from_field_i64(fields.date, schema::date_value(date))),
-            None => Bound::Unbounded,
-        };
-        queries.push(Box::new(RangeQuery::new(bound(request.from), bound(request.to))));
-    }
-    queries
-}
 
-type FacetCollectors = (
-    (FacetCollector, FacetCollector, FacetCollector),
-    (FacetCollector, FacetCollector, FacetCollector),
-);
-type FacetFruits = (
-    (FacetCounts, FacetCounts, FacetCounts),
-    (FacetCounts, FacetCounts, FacetCounts),
-);
-
-/// Counters for the six facet fields, in [`schema::FACETS`] order (tantivy
-/// tuples stop at four, hence two triples).
-fn facet_collectors() -> FacetCollectors {
-    let collector = |name: &str| {
-        let mut collector = FacetCollector::for_field(name);
-        collector.add_facet("/");
-        collector
-    };
-    let [a, b, c, d, e, f] = schema::FACETS;
-    (
-        (collector(a), collector(b), collector(c)),
-        (collector(d), collector(e), collector(f)),
-    )
-}
-
-fn facets(counts: FacetFruits) -> Facets {
-    let ((theme, year, organisation), (language, source, doc_type)) = counts;
-    let mut year = facet_counts(&year);
-    year.sort_by(|a, b| {
-        let key = |count: &FacetCount| count.value.parse::<i64>().unwrap_or(i64::MIN);
-        key(b).cmp(&key(a)).then_with(|| a.value.cmp(&b.value))
-    });
-    Facets {
-        theme: facet_counts(&theme),
-        year,
-        organisation: facet_counts(&organisation),
-        language: facet_counts(&language),
-        source: facet_counts(&source),
-        doc_type: facet_counts(&doc_type),
+    /// `query` restricted by every filter but the one of the facet at
+    /// `except`.
+    fn apply(&self, query: &dyn Query, except: Option<usize>) -> BooleanQuery {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, query.box_clone())];
+        let filters = self
+            .facets
+            .iter()
+            .filter(|(at, _)| Some(*at) != except)
+            .map(|(_, filter)| filter)
+            .chain(&self.dates);
+        for filter in filters {
+            // Filters select, they must not change the ranking.
+            clauses.push((
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(filter.box_clone(), 0.0)),
+            ));
+        }
+        BooleanQuery::new(clauses)
     }
 }
 
-fn facet_counts(counts: &FacetCounts) -> Vec<FacetCount> {
-    let mut list: Vec<FacetCount> = counts
-        .get("/")
-        .filter_map(|(facet, count)| {
-            let value = facet.to_path().last().map(|value| (*value).to_owned())?;
-            Some(FacetCount { value, count })
-        })
-        .collect();
-    list.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-    list
+/// Up to `most` snippets of a hit, best first: the words typed, else the
+/// whole query, else the beginning of the text.
+fn snippets_of(
+    document: &Document,
+    literal: Option<&Snippeter>,
+    snippeter: &Snippeter,
+    most: usize,
+) -> Vec<String> {
+    let mut snippets = literal
+        .map(|literal| literal.marked_several(document, most))
+        .unwrap_or_default();
+    if snippets.is_empty() {
+        snippets = snippeter.marked_several(document, most);
+    }
+    if snippets.is_empty() {
+        snippets.extend(snippet::lead_snippet(document));
+    }
+    snippets
 }
 
-fn hit(document: Document, snippet: String, score: f32) -> Hit {
+/// A hit showing `document`; `snippets` best first.
+pub(crate) fn hit(document: Document, snippets: Vec<String>, score: f32) -> Hit {
     Hit {
         id: document_id(&document.url),
         year: document.date.map(|date| date.year()),
         date: document.date,
         url: document.url,
         title: document.title,
-        snippet,
+        snippet: snippets.first().cloned().unwrap_or_default(),
+        snippets,
         language: document.languages,
         themes: document.themes,
         themes_inferred: document.themes_inferred,

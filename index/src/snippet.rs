@@ -50,13 +50,70 @@ impl Snippeter {
         Ok(Snippeter { generators })
     }
 
-    /// The HTML snippet of a document.
-    pub fn snippet(&self, doc: &Document) -> String {
-        self.marked(doc).unwrap_or_else(|| lead(doc))
-    }
-
     /// The snippet with the most highlights, if anything is highlighted.
     pub fn marked(&self, doc: &Document) -> Option<String> {
+        self.best(doc)
+            .map(|(_, snippet)| centred_html(snippet.fragment(), snippet.highlighted()))
+    }
+
+    /// Up to `most` highlighted snippets from different places: the one
+    /// [`marked`](Self::marked) gives, then the best of each block it does
+    /// not reach, most highlights first, then in text order.
+    pub fn marked_several(&self, doc: &Document, most: usize) -> Vec<String> {
+        let Some((target, first)) = self.best(doc) else {
+            return Vec::new();
+        };
+        let mut snippets = vec![centred_html(first.fragment(), first.highlighted())];
+        if most <= 1 {
+            return snippets;
+        }
+        let shown = first.fragment_range();
+        // Where each block sits in the text of its target (`text_for` joins
+        // them with a blank line), to skip those the first snippet covers.
+        let mut offsets: Vec<(Target, usize)> = Vec::new();
+        let mut others: Vec<(usize, usize, String)> = Vec::new();
+        for (order, (block_target, text)) in doc.routed_blocks().enumerate() {
+            let start = match offsets.iter_mut().find(|(t, _)| *t == block_target) {
+                Some((_, next)) => {
+                    let start = *next;
+                    *next += text.len() + 2;
+                    start
+                }
+                None => {
+                    offsets.push((block_target, text.len() + 2));
+                    0
+                }
+            };
+            if block_target == target && start < shown.end && shown.start < start + text.len() {
+                continue;
+            }
+            let Some((_, generator)) = self.generators.iter().find(|(t, _)| *t == block_target) else {
+                continue;
+            };
+            let snippet = generator.snippet(text);
+            let marks = snippet.highlighted().len();
+            if marks > 0 {
+                others.push((
+                    marks,
+                    order,
+                    centred_html(snippet.fragment(), snippet.highlighted()),
+                ));
+            }
+        }
+        others.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        for (_, _, html) in others {
+            if snippets.len() >= most {
+                break;
+            }
+            if !snippets.contains(&html) {
+                snippets.push(html);
+            }
+        }
+        snippets
+    }
+
+    /// The fragment with the most highlights over the document's targets.
+    fn best(&self, doc: &Document) -> Option<(Target, tantivy::snippet::Snippet)> {
         let mut best = None;
         let mut best_marks = 0;
         for (target, generator) in &self.generators {
@@ -68,13 +125,19 @@ impl Snippeter {
             let marks = snippet.highlighted().len();
             if marks > best_marks {
                 best_marks = marks;
-                best = Some(snippet);
+                best = Some((*target, snippet));
             }
         }
         // None when matched in the title or metadata only, or with no query:
         // the start of the text then says best what the document is about.
-        best.map(|snippet| centred_html(snippet.fragment(), snippet.highlighted()))
+        best
     }
+}
+
+/// The first characters of the document's text as a snippet, if it has
+/// any text.
+pub(crate) fn lead_snippet(doc: &Document) -> Option<String> {
+    Some(lead(doc)).filter(|lead| !lead.is_empty())
 }
 
 /// The first characters of the document's text, cut at a word, escaped.

@@ -171,7 +171,7 @@ fn to_tantivy(fields: &Fields, doc: &Document) -> Result<TantivyDocument> {
         use chrono::Datelike;
         date.year().to_string()
     });
-    let facet_values: [(&str, Vec<&str>); 6] = [
+    let facet_values: [(&str, Vec<&str>); 7] = [
         // Explicit and inferred themes alike: a document that shows no
         // theme is still found under the themes its text is about.
         (
@@ -193,6 +193,7 @@ fn to_tantivy(fields: &Fields, doc: &Document) -> Result<TantivyDocument> {
         ),
         (schema::SOURCE, vec![doc.source.as_str()]),
         (schema::TYPE, vec![doc.doc_type.as_str()]),
+        (schema::KEYWORD, doc.keywords.iter().map(String::as_str).collect()),
     ];
     for (name, values) in facet_values {
         let Some(field) = fields.facet(name) else {

@@ -66,9 +66,12 @@ pub fn fixture() -> &'static Fixture {
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
                 let addr = listener.local_addr().expect("addr");
                 sender.send((addr, crawl_output)).expect("send");
-                axum::serve(listener, app(AppState { index }))
-                    .await
-                    .expect("serve");
+                axum::serve(
+                    listener,
+                    app(AppState::new(index).with_data(migrasearch::data::DataDir::new(&thread_data))),
+                )
+                .await
+                .expect("serve");
             });
         });
         let (addr, crawl_output) = receiver.recv().expect("fixture thread failed");

@@ -81,6 +81,7 @@ const TAIL_CHARS: usize = 4;
 
 /// A query term that matched a thesaurus concept, and what was added for it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Expansion {
     /// The words as typed.
     pub term: String,

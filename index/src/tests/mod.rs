@@ -2,10 +2,17 @@
 //! seeds: a bilingual French/Dutch event programme, French, Dutch and
 //! English pages, and an undated page.
 
+mod browse;
 mod compounds;
+mod export;
+mod facets;
+#[cfg(feature = "openapi")]
+mod openapi;
 mod passages;
 mod queries;
 mod results;
+mod similar;
+mod snippets;
 mod typos;
 
 use chrono::NaiveDate;

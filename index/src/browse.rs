@@ -1,0 +1,123 @@
+//! Looking at the index as a whole rather than through a query: facet
+//! values for type-ahead, and statistics.
+
+use std::ops::Bound;
+use std::path::Path;
+
+use serde::Serialize;
+use tantivy::Term;
+use tantivy::collector::Count;
+use tantivy::query::{AllQuery, RangeQuery};
+
+use crate::error::{Error, Result};
+use crate::facets;
+use crate::schema;
+use crate::search::{FacetCount, SearchIndex};
+
+/// What the index holds; see [`SearchIndex::stats`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct IndexStats {
+    /// Indexed documents that are not passages.
+    pub documents: u64,
+    /// Passages (sessions, projects, listing items) of documents.
+    pub passages: u64,
+    /// Documents and passages per source, most first.
+    pub by_source: Vec<FacetCount>,
+    /// Documents and passages per language, most first.
+    pub by_language: Vec<FacetCount>,
+    /// Documents and passages per type, most first.
+    pub by_type: Vec<FacetCount>,
+    /// Size of the index's files on disk; 0 in memory.
+    pub size_bytes: u64,
+}
+
+impl SearchIndex {
+    /// Values of facet `facet` (`theme`, `year`, `organisation`,
+    /// `language`, `source`, `type` or `keyword`) over every document, with
+    /// their counts, most frequent first, at most `limit`: those matching
+    /// `prefix` ignoring case and accents, from the start of any word, and
+    /// running on over the next words (`cai` finds `Caritas
+    /// International`); an empty prefix lists the top values. An unknown
+    /// facet is a caller error.
+    pub fn facet_values(&self, facet: &str, prefix: &str, limit: usize) -> Result<Vec<FacetCount>> {
+        if !schema::FACETS.contains(&facet) {
+            return Err(Error::InvalidRequest(format!(
+                "unknown facet `{facet}`; expected one of {}",
+                schema::FACETS.join(", ")
+            )));
+        }
+        let searcher = self.shared.reader.searcher();
+        let counts = searcher.search(&AllQuery, &facets::collector(facet))?;
+        let typed = facets::folded_words(prefix).concat();
+        let mut list: Vec<FacetCount> = facets::values(&counts)
+            .into_iter()
+            .filter(|(value, _)| facets::prefix_matches(&facets::folded_words(value), &typed))
+            .map(|(value, count)| FacetCount {
+                value,
+                count,
+                selected: false,
+            })
+            .collect();
+        facets::sort(&mut list);
+        list.truncate(limit);
+        Ok(list)
+    }
+
+    /// Counts of what the index holds, as of the last commit.
+    pub fn stats(&self) -> Result<IndexStats> {
+        let searcher = self.shared.reader.searcher();
+        let fields = &self.shared.fields;
+        // Passages, and only they, have a container: every term of the
+        // field, from the empty one up.
+        let passages = RangeQuery::new(
+            Bound::Included(Term::from_field_text(fields.container, "")),
+            Bound::Unbounded,
+        );
+        let passages = searcher.search(&passages, &Count)? as u64;
+        let (sources, languages, types) = searcher.search(
+            &AllQuery,
+            &(
+                facets::collector(schema::SOURCE),
+                facets::collector(schema::LANGUAGE),
+                facets::collector(schema::TYPE),
+            ),
+        )?;
+        let list = |counts: &tantivy::collector::FacetCounts| {
+            let mut list: Vec<FacetCount> = facets::values(counts)
+                .into_iter()
+                .map(|(value, count)| FacetCount {
+                    value,
+                    count,
+                    selected: false,
+                })
+                .collect();
+            facets::sort(&mut list);
+            list
+        };
+        Ok(IndexStats {
+            documents: searcher.num_docs().saturating_sub(passages),
+            passages,
+            by_source: list(&sources),
+            by_language: list(&languages),
+            by_type: list(&types),
+            size_bytes: self.shared.dir.as_deref().map_or(0, size_on_disk),
+        })
+    }
+}
+
+/// Total size of the files under `dir`. Files vanish while merges run, so
+/// one that cannot be read counts as nothing rather than failing.
+fn size_on_disk(dir: &Path) -> u64 {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .map(|entry| match entry.metadata() {
+            Ok(meta) if meta.is_dir() => size_on_disk(&entry.path()),
+            Ok(meta) => meta.len(),
+            Err(_) => 0,
+        })
+        .sum()
+}

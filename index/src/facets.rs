@@ -1,0 +1,263 @@
+//! Facet counting: a collector for any number of facet fields, the lists
+//! a search returns (cut, selected values kept, years filled in) and the
+//! prefix matching of [`SearchIndex::facet_values`](crate::SearchIndex::facet_values).
+
+use std::collections::HashMap;
+
+use tantivy::collector::{Collector, FacetCollector, FacetCounts, SegmentCollector};
+use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+
+use crate::analysis;
+use crate::schema;
+use crate::search::FacetCount;
+
+/// Runs several collectors of one type in a single pass; tantivy's tuples
+/// stop at four and the facet fields are seven.
+pub(crate) struct Many<C>(pub Vec<C>);
+
+pub(crate) struct ManyInSegment<S>(Vec<S>);
+
+impl<C: Collector> Collector for Many<C> {
+    type Fruit = Vec<C::Fruit>;
+    type Child = ManyInSegment<C::Child>;
+
+    fn for_segment(&self, ordinal: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<Self::Child> {
+        let children = self
+            .0
+            .iter()
+            .map(|collector| collector.for_segment(ordinal, segment))
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        Ok(ManyInSegment(children))
+    }
+
+    fn requires_scoring(&self) -> bool {
+        self.0.iter().any(Collector::requires_scoring)
+    }
+
+    fn merge_fruits(
+        &self,
+        segments: Vec<Vec<<C::Child as SegmentCollector>::Fruit>>,
+    ) -> tantivy::Result<Vec<C::Fruit>> {
+        let mut per_collector: Vec<Vec<_>> = self.0.iter().map(|_| Vec::new()).collect();
+        for fruits in segments {
+            for (slot, fruit) in per_collector.iter_mut().zip(fruits) {
+                slot.push(fruit);
+            }
+        }
+        self.0
+            .iter()
+            .zip(per_collector)
+            .map(|(collector, fruits)| collector.merge_fruits(fruits))
+            .collect()
+    }
+}
+
+impl<S: SegmentCollector> SegmentCollector for ManyInSegment<S> {
+    type Fruit = Vec<S::Fruit>;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        for child in &mut self.0 {
+            child.collect(doc, score);
+        }
+    }
+
+    fn collect_block(&mut self, docs: &[DocId]) {
+        for child in &mut self.0 {
+            child.collect_block(docs);
+        }
+    }
+
+    fn harvest(self) -> Vec<S::Fruit> {
+        self.0.into_iter().map(SegmentCollector::harvest).collect()
+    }
+}
+
+/// Counts every value of one facet field (they are all one level deep).
+pub(crate) fn collector(name: &str) -> FacetCollector {
+    let mut collector = FacetCollector::for_field(name);
+    collector.add_facet("/");
+    collector
+}
+
+/// `(value, count)` of every value counted.
+pub(crate) fn values(counts: &FacetCounts) -> Vec<(String, u64)> {
+    counts
+        .get("/")
+        .filter_map(|(facet, count)| {
+            let value = facet.to_path().last().map(|value| (*value).to_owned())?;
+            Some((value, count))
+        })
+        .collect()
+}
+
+/// Years a list fills in at most: a bogus date (year 1) next to real ones
+/// would otherwise list two thousand empty years.
+const MAX_YEAR_SPAN: i64 = 300;
+
+/// The list a search returns for facet `name`: every selected value (0
+/// when it matches nothing), marked; then, for `year`, every year between
+/// the smallest and the largest, ascending, never cut; for the others the
+/// values by count (descending) then value, cut after `size` but for the
+/// selected ones.
+pub(crate) fn list(
+    name: &str,
+    counted: Vec<(String, u64)>,
+    selected: &[String],
+    size: usize,
+) -> Vec<FacetCount> {
+    let mut list: Vec<FacetCount> = counted
+        .into_iter()
+        .map(|(value, count)| FacetCount {
+            selected: selected.contains(&value),
+            value,
+            count,
+        })
+        .collect();
+    for value in selected {
+        if !list.iter().any(|count| &count.value == value) {
+            list.push(FacetCount {
+                value: value.clone(),
+                count: 0,
+                selected: true,
+            });
+        }
+    }
+    if name == schema::YEAR {
+        return years(list);
+    }
+    sort(&mut list);
+    list.into_iter()
+        .enumerate()
+        .filter(|(rank, count)| *rank < size || count.selected)
+        .map(|(_, count)| count)
+        .collect()
+}
+
+/// Count descending, then value.
+pub(crate) fn sort(list: &mut [FacetCount]) {
+    list.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+}
+
+/// Years ascending with the missing ones in between at 0.
+fn years(mut list: Vec<FacetCount>) -> Vec<FacetCount> {
+    let year = |count: &FacetCount| count.value.parse::<i64>().ok();
+    let known: Vec<i64> = list.iter().filter_map(year).collect();
+    if let (Some(&first), Some(&last)) = (known.iter().min(), known.iter().max())
+        && last - first < MAX_YEAR_SPAN
+    {
+        let by_year: HashMap<i64, usize> = list
+            .iter()
+            .enumerate()
+            .filter_map(|(at, count)| Some((year(count)?, at)))
+            .collect();
+        for missing in (first..=last).filter(|y| !by_year.contains_key(y)) {
+            list.push(FacetCount {
+                value: missing.to_string(),
+                count: 0,
+                selected: false,
+            });
+        }
+    }
+    // Anything not a number (never indexed as a year) goes last.
+    list.sort_by(|a, b| {
+        let key = |count: &FacetCount| year(count).unwrap_or(i64::MAX);
+        key(a).cmp(&key(b)).then_with(|| a.value.cmp(&b.value))
+    });
+    list
+}
+
+/// Lowercase, accent-free words of `text`, as the language-neutral
+/// analyzer splits them.
+pub(crate) fn folded_words(text: &str) -> Vec<String> {
+    let mut analyzer = analysis::simple_analyzer();
+    analysis::analyze(&mut analyzer, text)
+        .into_iter()
+        .map(|(_, word)| word)
+        .collect()
+}
+
+/// Whether a facet value matches what was typed so far. `typed` is the
+/// folded prefix without spaces; it matches from the start of any word of
+/// the value, and may run on over the following words as long as each
+/// piece starts its word: `reten` finds `Rétention`, `inter` and
+/// `caritas int` find `Caritas International`, and so does `cai`
+/// (`ca`ritas `i`nternational), as people shorten names.
+pub(crate) fn prefix_matches(words: &[String], typed: &str) -> bool {
+    if typed.is_empty() {
+        return true;
+    }
+    // How much of `typed` the words so far can have consumed; a match may
+    // start at any word, hence 0 at each. Sets, not a search over splits,
+    // so a long prefix against a long value stays quadratic at worst.
+    let mut consumed: Vec<usize> = Vec::new();
+    for word in words {
+        consumed.push(0);
+        let mut next = Vec::new();
+        for &at in &consumed {
+            let rest = &typed[at..];
+            let common = word.bytes().zip(rest.bytes()).take_while(|(a, b)| a == b).count();
+            if common == rest.len() {
+                return true;
+            }
+            next.extend(
+                (1..=common)
+                    .filter(|cut| rest.is_char_boundary(*cut))
+                    .map(|cut| at + cut),
+            );
+        }
+        next.sort_unstable();
+        next.dedup();
+        consumed = next;
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn matches(value: &str, typed: &str) -> bool {
+        prefix_matches(&folded_words(value), &folded_words(typed).concat())
+    }
+
+    #[test]
+    fn prefixes_match_words_and_abbreviations_without_accents() {
+        assert!(matches("Caritas International", "cai"));
+        assert!(matches("Caritas International", "Cari"));
+        assert!(matches("Caritas International", "inter"));
+        assert!(matches("Caritas International", "caritas int"));
+        assert!(matches("Rétention", "rete"));
+        assert!(matches("Rétention", "RÉTEN"));
+        assert!(!matches("Rétention", "reti"));
+        assert!(!matches("Caritas International", "aritas"));
+        assert!(!matches("Caritas International", "cx"));
+        assert!(matches("Return & Readmission", "return re"));
+    }
+
+    #[test]
+    fn years_are_filled_in_ascending() {
+        let counted = vec![("2024".to_owned(), 2), ("2021".to_owned(), 1)];
+        let list = list(schema::YEAR, counted, &["2019".to_owned()], 1);
+        let values: Vec<(&str, u64, bool)> = list
+            .iter()
+            .map(|c| (c.value.as_str(), c.count, c.selected))
+            .collect();
+        assert_eq!(
+            values,
+            [
+                ("2019", 0, true),
+                ("2020", 0, false),
+                ("2021", 1, false),
+                ("2022", 0, false),
+                ("2023", 0, false),
+                ("2024", 2, false),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_bogus_year_does_not_fill_two_thousand_years() {
+        let counted = vec![("1".to_owned(), 1), ("2024".to_owned(), 1)];
+        assert_eq!(list(schema::YEAR, counted, &[], 10).len(), 2);
+    }
+}
