@@ -48,9 +48,9 @@ impl SearchIndex {
             )));
         }
         let searcher = self.shared.reader.searcher();
-        let counts = searcher.search(&AllQuery, &facets::collector(facet))?;
+        let counts = searcher.search(&AllQuery, &facets::collector(facet, false))?;
         let typed = facets::folded_words(prefix).concat();
-        let mut list: Vec<FacetCount> = facets::values(&counts)
+        let mut list: Vec<FacetCount> = counts
             .into_iter()
             .filter(|(value, _)| facets::prefix_matches(&facets::folded_words(value), &typed))
             .map(|(value, count)| FacetCount {
@@ -78,13 +78,13 @@ impl SearchIndex {
         let (sources, languages, types) = searcher.search(
             &AllQuery,
             &(
-                facets::collector(schema::SOURCE),
-                facets::collector(schema::LANGUAGE),
-                facets::collector(schema::TYPE),
+                facets::collector(schema::SOURCE, false),
+                facets::collector(schema::LANGUAGE, false),
+                facets::collector(schema::TYPE, false),
             ),
         )?;
-        let list = |counts: &tantivy::collector::FacetCounts| {
-            let mut list: Vec<FacetCount> = facets::values(counts)
+        let list = |counts: Vec<(String, u64)>| {
+            let mut list: Vec<FacetCount> = counts
                 .into_iter()
                 .map(|(value, count)| FacetCount {
                     value,
@@ -98,9 +98,9 @@ impl SearchIndex {
         Ok(IndexStats {
             documents: searcher.num_docs().saturating_sub(passages),
             passages,
-            by_source: list(&sources),
-            by_language: list(&languages),
-            by_type: list(&types),
+            by_source: list(sources),
+            by_language: list(languages),
+            by_type: list(types),
             size_bytes: self.shared.dir.as_deref().map_or(0, size_on_disk),
         })
     }

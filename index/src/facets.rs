@@ -2,9 +2,12 @@
 //! a search returns (cut, selected values kept, years filled in) and the
 //! prefix matching of [`SearchIndex::facet_values`](crate::SearchIndex::facet_values).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use tantivy::collector::{Collector, FacetCollector, FacetCounts, SegmentCollector};
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::Column;
+use tantivy::fastfield::FacetReader;
+use tantivy::schema::Facet;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
 use crate::analysis;
@@ -72,22 +75,124 @@ impl<S: SegmentCollector> SegmentCollector for ManyInSegment<S> {
     }
 }
 
-/// Counts every value of one facet field (they are all one level deep).
-pub(crate) fn collector(name: &str) -> FacetCollector {
-    let mut collector = FacetCollector::for_field(name);
-    collector.add_facet("/");
-    collector
+/// Counts the values of one facet field (they are all one level deep):
+/// matching documents, or, for a collapsed search, matching translation
+/// groups, so that a value's count is the number of hits that ticking it
+/// shows.
+pub(crate) struct FacetCounter {
+    field: String,
+    by_group: bool,
 }
 
-/// `(value, count)` of every value counted.
-pub(crate) fn values(counts: &FacetCounts) -> Vec<(String, u64)> {
-    counts
-        .get("/")
-        .filter_map(|(facet, count)| {
-            let value = facet.to_path().last().map(|value| (*value).to_owned())?;
-            Some((value, count))
+pub(crate) fn collector(field: &str, by_group: bool) -> FacetCounter {
+    FacetCounter {
+        field: field.to_owned(),
+        by_group,
+    }
+}
+
+pub(crate) struct FacetCounterInSegment {
+    facets: FacetReader,
+    /// Set when counting groups.
+    groups: Option<Column<u64>>,
+    documents: HashMap<u64, u64>,
+    grouped: HashMap<u64, HashSet<u64>>,
+}
+
+/// Per value: how many documents, or which groups.
+pub(crate) enum Counted {
+    Documents(HashMap<String, u64>),
+    Groups(HashMap<String, HashSet<u64>>),
+}
+
+impl Collector for FacetCounter {
+    type Fruit = Vec<(String, u64)>;
+    type Child = FacetCounterInSegment;
+
+    fn for_segment(&self, _: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<Self::Child> {
+        let groups = match self.by_group {
+            true => Some(segment.fast_fields().u64(schema::GROUP_HASH)?),
+            false => None,
+        };
+        Ok(FacetCounterInSegment {
+            facets: segment.facet_reader(&self.field)?,
+            groups,
+            documents: HashMap::new(),
+            grouped: HashMap::new(),
         })
-        .collect()
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, segments: Vec<tantivy::Result<Counted>>) -> tantivy::Result<Vec<(String, u64)>> {
+        let mut documents: HashMap<String, u64> = HashMap::new();
+        let mut grouped: HashMap<String, HashSet<u64>> = HashMap::new();
+        for counted in segments {
+            match counted? {
+                Counted::Documents(counts) => {
+                    for (value, count) in counts {
+                        *documents.entry(value).or_default() += count;
+                    }
+                }
+                Counted::Groups(groups) => {
+                    for (value, members) in groups {
+                        grouped.entry(value).or_default().extend(members);
+                    }
+                }
+            }
+        }
+        let grouped = grouped
+            .into_iter()
+            .map(|(value, groups)| (value, groups.len() as u64));
+        Ok(documents.into_iter().chain(grouped).collect())
+    }
+}
+
+impl SegmentCollector for FacetCounterInSegment {
+    type Fruit = tantivy::Result<Counted>;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        match &self.groups {
+            Some(groups) => {
+                // A document without group (none are written so) is its own.
+                let group = groups.first(doc).unwrap_or(u64::MAX - u64::from(doc));
+                for ord in self.facets.facet_ords(doc) {
+                    self.grouped.entry(ord).or_default().insert(group);
+                }
+            }
+            None => {
+                for ord in self.facets.facet_ords(doc) {
+                    *self.documents.entry(ord).or_default() += 1;
+                }
+            }
+        }
+    }
+
+    fn harvest(self) -> tantivy::Result<Counted> {
+        let mut facet = Facet::root();
+        let mut value_of = |ord: u64| -> tantivy::Result<Option<String>> {
+            self.facets.facet_from_ord(ord, &mut facet)?;
+            Ok(facet.to_path().last().map(|value| (*value).to_owned()))
+        };
+        if self.groups.is_some() {
+            let mut grouped = HashMap::with_capacity(self.grouped.len());
+            for (ord, groups) in self.grouped {
+                if let Some(value) = value_of(ord)? {
+                    grouped.insert(value, groups);
+                }
+            }
+            return Ok(Counted::Groups(grouped));
+        }
+        let mut documents = HashMap::with_capacity(self.documents.len());
+        for (ord, count) in self.documents {
+            if let Some(value) = value_of(ord)? {
+                documents.insert(value, count);
+            }
+        }
+        Ok(Counted::Documents(documents))
+    }
 }
 
 /// Years a list fills in at most: a bogus date (year 1) next to real ones

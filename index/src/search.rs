@@ -440,7 +440,7 @@ impl SearchIndex {
         let counters = Many(
             unselected
                 .iter()
-                .map(|at| facets::collector(schema::FACETS[*at]))
+                .map(|at| facets::collector(schema::FACETS[*at], request.collapse))
                 .collect(),
         );
 
@@ -485,12 +485,12 @@ impl SearchIndex {
 
         let mut counted: Vec<Vec<(String, u64)>> = vec![Vec::new(); schema::FACETS.len()];
         for (at, counts) in unselected.iter().zip(counts) {
-            counted[*at] = facets::values(&counts);
+            counted[*at] = counts;
         }
         for (at, name) in schema::FACETS.iter().enumerate() {
             if !filters.selected[at].is_empty() {
                 let query = filters.apply(built.query.as_ref(), Some(at));
-                counted[at] = facets::values(&searcher.search(&query, &facets::collector(name))?);
+                counted[at] = searcher.search(&query, &facets::collector(name, request.collapse))?;
             }
         }
         let mut lists = counted

@@ -194,3 +194,44 @@ fn a_passage_of_another_parent_is_refused() {
     let error = writer.replace_passages(FEDASIL, &sessions()[..1]);
     assert!(matches!(error, Err(Error::InvalidRequest(_))));
 }
+
+#[test]
+fn a_facet_count_is_the_number_of_hits_ticking_it_shows() {
+    let index = index_with_sessions();
+    for collapse in [true, false] {
+        let base = SearchRequest {
+            collapse,
+            per_page: 50,
+            ..expanded("statelessness OR staatlozen OR labour")
+        };
+        let results = run(&index, base.clone());
+        let lists = [
+            ("language", &results.facets.language),
+            ("type", &results.facets.doc_type),
+            ("organisation", &results.facets.organisation),
+        ];
+        for (facet, list) in lists {
+            assert!(!list.is_empty(), "{facet}");
+            for count in list {
+                let mut filters = base.filters.clone();
+                match facet {
+                    "language" => filters.language = vec![count.value.clone()],
+                    "type" => filters.doc_type = vec![count.value.clone()],
+                    _ => filters.organisation = vec![count.value.clone()],
+                }
+                let ticked = run(
+                    &index,
+                    SearchRequest {
+                        filters,
+                        ..base.clone()
+                    },
+                );
+                assert_eq!(
+                    ticked.total as u64, count.count,
+                    "{facet}={} with collapse={collapse}",
+                    count.value
+                );
+            }
+        }
+    }
+}
