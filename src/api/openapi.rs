@@ -64,6 +64,22 @@ pub async fn openapi() -> Response {
 mod tests {
     use super::*;
 
+    /// docs/openapi.json is the description for readers of the repository
+    /// (linked from the README); it must be what the server serves.
+    #[test]
+    fn the_committed_description_is_current() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/openapi.json");
+        let current = ApiDoc::openapi().to_pretty_json().unwrap_or_default() + "\n";
+        if std::env::var_os("UPDATE_OPENAPI").is_some() {
+            std::fs::write(path, &current).unwrap_or_else(|e| panic!("{path}: {e}"));
+        }
+        let committed = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            committed == current,
+            "{path} is out of date: run `UPDATE_OPENAPI=1 cargo test -p migrasearch --lib openapi` and commit it"
+        );
+    }
+
     #[test]
     fn every_route_is_documented_and_nothing_else() {
         let doc = ApiDoc::openapi();
