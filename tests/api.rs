@@ -543,3 +543,102 @@ async fn stats_count_the_index_and_the_last_crawls() {
         );
     }
 }
+
+/// The values a hit has for a facet, as the index counts them.
+fn facet_values_of(hit: &Value, facet: &str) -> Vec<String> {
+    let strings = |key: &str| -> Vec<String> {
+        hit[key]
+            .as_array()
+            .map(|values| {
+                values
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    match facet {
+        "theme" => [strings("themes"), strings("themes_inferred")].concat(),
+        "organisation" => strings("organisations"),
+        "language" => strings("language"),
+        "year" => hit["year"]
+            .as_i64()
+            .map(|y| vec![y.to_string()])
+            .unwrap_or_default(),
+        "source" | "type" => hit[facet]
+            .as_str()
+            .map(|v| vec![v.to_owned()])
+            .unwrap_or_default(),
+        other => panic!("no brute force for {other}"),
+    }
+}
+
+#[tokio::test]
+async fn disjunctive_facet_counts_equal_a_brute_force_count_over_all_documents() {
+    // Every document, each version apart: the brute force sees what the index counts.
+    let (status, all) = get_json("/api/search.json?all=true&collapse=false").await;
+    assert_eq!(status, 200);
+    let documents = all["hits"].as_array().expect("hits").clone();
+    assert_eq!(documents.len() as u64, all["total"].as_u64().unwrap());
+    let facets = ["theme", "organisation", "language", "year", "source", "type"];
+    let selections: [&[(&str, &str)]; 4] = [
+        &[("theme", "Asylum")],
+        &[("theme", "Asylum"), ("theme", "Migration"), ("year", "2021")],
+        &[("source", "emn-belgium"), ("language", "fr")],
+        &[("type", "event"), ("theme", "Cross-sectional"), ("year", "2024")],
+    ];
+    for selection in selections {
+        let query: String = selection
+            .iter()
+            .map(|(k, v)| format!("&{k}={}", v.replace(' ', "%20").replace('&', "%26")))
+            .collect();
+        let body = search(&format!("collapse=false&facet_size=100{query}")).await;
+        let matches = |hit: &Value, except: Option<&str>| {
+            facets.iter().filter(|f| Some(**f) != except).all(|facet| {
+                let wanted: Vec<&str> = selection
+                    .iter()
+                    .filter(|(k, _)| k == facet)
+                    .map(|(_, v)| *v)
+                    .collect();
+                wanted.is_empty()
+                    || facet_values_of(hit, facet)
+                        .iter()
+                        .any(|v| wanted.contains(&v.as_str()))
+            })
+        };
+        assert_eq!(
+            body["total"].as_u64().unwrap(),
+            documents.iter().filter(|hit| matches(hit, None)).count() as u64,
+            "total for {selection:?}"
+        );
+        for facet in facets {
+            let mut expected: std::collections::BTreeMap<String, u64> = Default::default();
+            for hit in documents.iter().filter(|hit| matches(hit, Some(facet))) {
+                for value in facet_values_of(hit, facet) {
+                    *expected.entry(value).or_default() += 1;
+                }
+            }
+            for count in body["facets"][facet].as_array().expect("facet list") {
+                let value = count["value"].as_str().unwrap();
+                let want = expected.get(value).copied().unwrap_or(0);
+                assert_eq!(
+                    count["count"].as_u64().unwrap(),
+                    want,
+                    "{facet}={value} for {selection:?}"
+                );
+                let selected = selection.iter().any(|(k, v)| *k == facet && *v == value);
+                assert_eq!(count["selected"], selected, "{facet}={value}");
+            }
+            // Every value the brute force finds is listed (facet_size=100 cuts nothing here).
+            let listed: BTreeSet<&str> = body["facets"][facet]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|c| c["count"].as_u64() > Some(0))
+                .filter_map(|c| c["value"].as_str())
+                .collect();
+            let found: BTreeSet<&str> = expected.keys().map(String::as_str).collect();
+            assert_eq!(listed, found, "{facet} for {selection:?}");
+        }
+    }
+}
