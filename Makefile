@@ -3,7 +3,7 @@
 ci:
 	bash .ci/run
 test:
-	cargo test --workspace
+	scripts/test
 demo:
 	cargo run --release -- demo
 fmt:
