@@ -474,6 +474,51 @@ async fn interface_switches_to_dutch_and_keeps_ui_out_of_the_api() {
 
 /// The assets are served with their types and a version that busts caches.
 #[tokio::test]
+async fn a_cut_facet_list_offers_more_values() {
+    let api = search("").await;
+    let organisations = api["facets"]["organisation"].as_array().unwrap().len();
+    let all = search("facet_size=50").await;
+    let every = facet(&all, "organisation");
+    assert!(
+        every.len() > organisations,
+        "the demo has more than {organisations} organisations"
+    );
+
+    let browser = Browser::open().await;
+    browser.visit("/").await;
+    assert_eq!(browser.panel("organisation").await.len(), organisations);
+    browser
+        .click("fieldset[data-name=\"organisation\"] button.more")
+        .await;
+    browser
+        .wait_until(
+            "new URLSearchParams(location.search).get('facet_size') === '50'",
+            "the longer lists",
+        )
+        .await;
+    browser
+        .wait_until(
+            &format!(
+                "document.querySelectorAll('input[data-facet=\"organisation\"]').length === {}",
+                every.len()
+            ),
+            "every organisation listed",
+        )
+        .await;
+    assert_eq!(browser.panel("organisation").await, every);
+    browser
+        .click("fieldset[data-name=\"organisation\"] button.more")
+        .await;
+    browser
+        .wait_until(
+            "!new URLSearchParams(location.search).has('facet_size')",
+            "the short lists again",
+        )
+        .await;
+    browser.close().await;
+}
+
+#[tokio::test]
 async fn assets_are_embedded_typed_and_versioned() {
     let page = reqwest::get(format!("{}/", fixture().base))
         .await

@@ -26,6 +26,7 @@ const T = {
     similar: "Similar", noSimilar: "No similar documents.", unavailable: "Not available.", archived: "Archived copy",
     inferred: "inferred", inferredTitle: "Theme inferred from the text", in: "in", linkedFrom: "linked from",
     undated: "undated", find: "Find…", noMatch: "No value matches.", allDocs: "Counts over all documents.",
+    more: "More values", fewer: "Fewer values",
   },
   fr: {
     skip: "Aller aux résultats", tagline: "Politique belge et européenne de migration et d'asile", uiLang: "Langue de l'interface",
@@ -44,6 +45,7 @@ const T = {
     similar: "Similaires", noSimilar: "Aucun document similaire.", unavailable: "Indisponible.", archived: "Copie archivée",
     inferred: "déduit", inferredTitle: "Thème déduit du texte", in: "dans", linkedFrom: "lié depuis",
     undated: "non daté", find: "Chercher…", noMatch: "Aucune valeur ne correspond.", allDocs: "Nombres sur tous les documents.",
+    more: "Plus de valeurs", fewer: "Moins de valeurs",
   },
   nl: {
     skip: "Naar de resultaten", tagline: "Belgisch en Europees migratie- en asielbeleid", uiLang: "Taal van de interface",
@@ -62,6 +64,7 @@ const T = {
     similar: "Vergelijkbaar", noSimilar: "Geen vergelijkbare documenten.", unavailable: "Niet beschikbaar.", archived: "Gearchiveerde kopie",
     inferred: "afgeleid", inferredTitle: "Thema afgeleid uit de tekst", in: "in", linkedFrom: "gelinkt vanuit",
     undated: "zonder datum", find: "Zoeken…", noMatch: "Geen waarde gevonden.", allDocs: "Aantallen over alle documenten.",
+    more: "Meer waarden", fewer: "Minder waarden",
   },
 };
 
@@ -261,13 +264,22 @@ const valuesHtml = (name, values) => values.length ? values.map((f) =>
 
 const finds = {};
 
+// Values per panel by default, and when a reader asks for more.
+const FACET_SIZE = 10;
+const FACET_SIZE_MORE = 50;
+
 function renderFacets(body, p) {
+  const size = Number(p.get("facet_size")) || FACET_SIZE;
   $("facets").innerHTML = PANELS.map((name) => {
     const values = facetValues((body.facets || {})[name], name, p);
     if (!values.length && !finds[name]) return "";
     const box = SEARCHABLE.includes(name) ?
       `<input type="search" data-find="${name}" value="${esc(finds[name] || "")}" placeholder="${esc(t("find"))}" aria-label="${esc(t(name))}: ${esc(t("find"))}">` : "";
-    return `<fieldset class="facet" data-name="${name}"><legend>${esc(t(name))}</legend>${box}<div class="values">${valuesHtml(name, values)}</div></fieldset>`;
+    // A full list may have been cut by the API's facet_size: offer the rest.
+    const unselected = values.filter((f) => !f.selected).length;
+    const more = size > FACET_SIZE ? `<button type="button" class="more" data-size="">${esc(t("fewer"))}</button>`
+      : unselected >= size ? `<button type="button" class="more" data-size="${FACET_SIZE_MORE}">${esc(t("more"))}</button>` : "";
+    return `<fieldset class="facet" data-name="${name}"><legend>${esc(t(name))}</legend>${box}<div class="values">${valuesHtml(name, values)}</div>${more}</fieldset>`;
   }).join("");
 }
 
@@ -456,6 +468,7 @@ document.addEventListener("click", (e) => {
   if (d.year) return toggle("year", d.year);
   if (d.ui) return setParam("ui", d.ui, false);
   if (d.similar) return toggleSimilar(el);
+  if ("size" in d) return setParam("facet_size", d.size, false);
   if (d.page) {
     const p = urlState();
     p.set("page", d.page);
