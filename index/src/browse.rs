@@ -9,6 +9,7 @@ use tantivy::Term;
 use tantivy::collector::Count;
 use tantivy::query::{AllQuery, RangeQuery};
 
+use crate::analysis;
 use crate::error::{Error, Result};
 use crate::facets;
 use crate::schema;
@@ -49,17 +50,12 @@ impl SearchIndex {
         }
         let searcher = self.shared.reader.searcher();
         let counts = searcher.search(&AllQuery, &facets::collector(facet, false))?;
-        let typed = facets::folded_words(prefix).concat();
-        let mut list: Vec<FacetCount> = counts
+        let mut analyzer = analysis::simple_analyzer();
+        let typed = facets::folded_words(&mut analyzer, prefix).concat();
+        let matching = counts
             .into_iter()
-            .filter(|(value, _)| facets::prefix_matches(&facets::folded_words(value), &typed))
-            .map(|(value, count)| FacetCount {
-                value,
-                count,
-                selected: false,
-            })
-            .collect();
-        facets::sort(&mut list);
+            .filter(|(value, _)| facets::prefix_matches(&facets::folded_words(&mut analyzer, value), &typed));
+        let mut list = facets::sorted(matching);
         list.truncate(limit);
         Ok(list)
     }
@@ -83,24 +79,12 @@ impl SearchIndex {
                 facets::collector(schema::TYPE, false),
             ),
         )?;
-        let list = |counts: Vec<(String, u64)>| {
-            let mut list: Vec<FacetCount> = counts
-                .into_iter()
-                .map(|(value, count)| FacetCount {
-                    value,
-                    count,
-                    selected: false,
-                })
-                .collect();
-            facets::sort(&mut list);
-            list
-        };
         Ok(IndexStats {
             documents: searcher.num_docs().saturating_sub(passages),
             passages,
-            by_source: list(sources),
-            by_language: list(languages),
-            by_type: list(types),
+            by_source: facets::sorted(sources),
+            by_language: facets::sorted(languages),
+            by_type: facets::sorted(types),
             size_bytes: self.shared.dir.as_deref().map_or(0, size_on_disk),
         })
     }

@@ -7,30 +7,77 @@
 //! versions that matched (see [`pick_shown`]).
 
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 
-use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::collector::{Collector, Count, SegmentCollector};
 use tantivy::columnar::Column;
+use tantivy::query::Query;
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
 use crate::document::Document;
+use crate::error::Result;
 use crate::schema;
+use crate::search::{Ranked, ranked_window};
+
+/// The translation group of a document, the one rule for the total, the
+/// facet counts and the hits alike: its group hash, or, for a document
+/// without one, the document itself (the writer always writes the hash and
+/// older indexes are refused at open, so only a corrupt segment lacks it).
+/// Keyed by address, not by doc id, which segments share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Group {
+    Shared(u64),
+    Alone(DocAddress),
+}
+
+/// The group hash column of a segment; `None` when it has none.
+pub(crate) fn group_column(segment: &SegmentReader) -> tantivy::Result<Option<Column<u64>>> {
+    segment.fast_fields().column_opt(schema::GROUP_HASH)
+}
+
+/// The group of document `doc` of segment `segment`, whose group column is
+/// `column`.
+pub(crate) fn group_in(column: Option<&Column<u64>>, segment: SegmentOrdinal, doc: DocId) -> Group {
+    match column.and_then(|column| column.first(doc)) {
+        Some(hash) => Group::Shared(hash),
+        None => Group::Alone(DocAddress::new(segment, doc)),
+    }
+}
+
+/// The group columns of every segment of a searcher, opened once.
+pub(crate) struct Groups(Vec<Option<Column<u64>>>);
+
+impl Groups {
+    pub fn new(searcher: &Searcher) -> tantivy::Result<Groups> {
+        let columns = searcher.segment_readers().iter().map(group_column);
+        Ok(Groups(columns.collect::<tantivy::Result<_>>()?))
+    }
+
+    /// The group of the document at `address`.
+    pub fn of(&self, address: DocAddress) -> Group {
+        let column = self.0.get(address.segment_ord as usize).and_then(Option::as_ref);
+        group_in(column, address.segment_ord, address.doc_id)
+    }
+}
 
 /// Counts the distinct translation groups among the matching documents:
 /// the `total` of a collapsed search.
 pub(crate) struct DistinctGroups;
 
 pub(crate) struct DistinctGroupsInSegment {
-    column: Column<u64>,
-    seen: HashSet<u64>,
+    segment: SegmentOrdinal,
+    column: Option<Column<u64>>,
+    seen: HashSet<Group>,
 }
 
 impl Collector for DistinctGroups {
     type Fruit = usize;
     type Child = DistinctGroupsInSegment;
 
-    fn for_segment(&self, _: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<Self::Child> {
+    fn for_segment(&self, ordinal: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<Self::Child> {
         Ok(DistinctGroupsInSegment {
-            column: segment.fast_fields().u64(schema::GROUP_HASH)?,
+            segment: ordinal,
+            column: group_column(segment)?,
             seen: HashSet::new(),
         })
     }
@@ -39,7 +86,7 @@ impl Collector for DistinctGroups {
         false
     }
 
-    fn merge_fruits(&self, fruits: Vec<HashSet<u64>>) -> tantivy::Result<usize> {
+    fn merge_fruits(&self, fruits: Vec<HashSet<Group>>) -> tantivy::Result<usize> {
         let mut all = HashSet::new();
         for fruit in fruits {
             all.extend(fruit);
@@ -49,59 +96,103 @@ impl Collector for DistinctGroups {
 }
 
 impl SegmentCollector for DistinctGroupsInSegment {
-    type Fruit = HashSet<u64>;
+    type Fruit = HashSet<Group>;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        if let Some(hash) = self.column.first(doc) {
-            self.seen.insert(hash);
-        }
+        self.seen
+            .insert(group_in(self.column.as_ref(), self.segment, doc));
     }
 
-    fn harvest(self) -> HashSet<u64> {
+    fn harvest(self) -> HashSet<Group> {
         self.seen
     }
 }
 
-/// The group hash of a hit, read from the fast field. A document indexed
-/// before groups existed has none and stays a group of its own.
-pub(crate) fn group_of(searcher: &Searcher, address: DocAddress) -> Option<u64> {
-    let segment = searcher.segment_reader(address.segment_ord);
-    let column = segment.fast_fields().u64(schema::GROUP_HASH).ok()?;
-    column.first(address.doc_id)
+/// Hits in rank order, grouped as they come: each group lists its
+/// matching versions in rank order, groups ordered by their best version.
+#[derive(Default)]
+pub(crate) struct RankedGroups {
+    groups: Vec<Ranked>,
+    // An export groups thousands of hits: look groups up, not scan them.
+    positions: HashMap<Group, usize>,
+    /// How many ranked hits are grouped.
+    grouped: usize,
 }
 
-/// Hits in rank order, grouped: each group lists its matching versions in
-/// rank order, groups ordered by their best version.
+impl RankedGroups {
+    /// Groups the hits of `ranked` past those grouped so far: `ranked`
+    /// starts with the hits of the previous call.
+    fn extend(&mut self, ranked: &[(Score, DocAddress)], group: impl Fn(DocAddress) -> Group) {
+        for &(score, address) in ranked.iter().skip(self.grouped) {
+            let key = group(address);
+            match self.positions.get(&key) {
+                Some(&at) => self.groups[at].push((score, address)),
+                None => {
+                    self.positions.insert(key, self.groups.len());
+                    self.groups.push(vec![(score, address)]);
+                }
+            }
+        }
+        self.grouped = self.grouped.max(ranked.len());
+    }
+}
+
+/// Hits in rank order, grouped (see [`RankedGroups`]).
+#[cfg(test)]
 pub(crate) fn group_in_rank_order(
     ranked: &[(Score, DocAddress)],
-    group: impl Fn(DocAddress) -> Option<u64>,
-) -> Vec<Vec<(Score, DocAddress)>> {
-    let mut groups: Vec<Vec<(Score, DocAddress)>> = Vec::new();
-    // An export groups thousands of hits: look groups up, not scan them.
-    let mut positions: HashMap<u64, usize> = HashMap::new();
-    for &(score, address) in ranked {
-        match group(address) {
-            Some(key) => match positions.get(&key) {
-                Some(&at) => groups[at].push((score, address)),
-                None => {
-                    positions.insert(key, groups.len());
-                    groups.push(vec![(score, address)]);
-                }
-            },
-            None => groups.push(vec![(score, address)]),
+    group: impl Fn(DocAddress) -> Group,
+) -> Vec<Ranked> {
+    let mut groups = RankedGroups::default();
+    groups.extend(ranked, group);
+    groups.groups
+}
+
+/// The translation groups ranked `wanted` among those matching `query`, by
+/// score or newest first, with `extra` collected over every match and the
+/// number of matching documents.
+pub(crate) fn top_groups<C: Collector>(
+    searcher: &Searcher,
+    query: &dyn Query,
+    extra: C,
+    wanted: Range<usize>,
+    by_date: bool,
+) -> Result<(C::Fruit, usize, Vec<Ranked>)> {
+    let columns = Groups::new(searcher)?;
+    let alive = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
+    // A page of groups needs more ranked documents than groups; widen the
+    // window until the page is full or nothing is left.
+    let mut window = wanted.end.saturating_mul(2).saturating_add(8).min(alive);
+    let ((matching, fruit), mut ranked) = ranked_window(searcher, query, (Count, extra), 0..window, by_date)?;
+    let mut groups = RankedGroups::default();
+    loop {
+        // A wider window ranks the same hits first (tantivy breaks ties by
+        // address), so only the new ones are grouped.
+        groups.extend(&ranked, |address| columns.of(address));
+        if groups.groups.len() >= wanted.end || window >= matching || window >= alive {
+            let page = groups
+                .groups
+                .into_iter()
+                .skip(wanted.start)
+                .take(wanted.len())
+                .collect();
+            return Ok((fruit, matching, page));
         }
+        window = window.saturating_mul(4).min(alive);
+        ranked = ranked_window(searcher, query, Count, 0..window, by_date)?.1;
     }
-    groups
 }
 
 /// Which matching version of a group to show: the one in the preferred
 /// language (asked for, or the query's), else one the words typed matched
 /// themselves (not only their translations), else the best ranked.
 /// `versions` are in rank order; returns an index into it.
+/// `matched_literally` is asked about the versions in order, from the
+/// first, until it says yes, so a caller can keep what it found.
 pub(crate) fn pick_shown(
     versions: &[Document],
     preferred: &[&str],
-    matched_literally: impl Fn(&Document) -> bool,
+    matched_literally: impl FnMut(&Document) -> bool,
 ) -> usize {
     for lang in preferred {
         if let Some(at) = versions.iter().position(|v| main_language(v) == Some(lang)) {
@@ -141,9 +232,9 @@ mod tests {
             (0.5, address(3)),
         ];
         let groups = group_in_rank_order(&ranked, |a| match a.doc_id {
-            0 | 2 => Some(7),
-            1 => Some(8),
-            _ => None,
+            0 | 2 => Group::Shared(7),
+            1 => Group::Shared(8),
+            _ => Group::Alone(a),
         });
         let ids: Vec<Vec<DocId>> = groups
             .iter()
@@ -155,7 +246,25 @@ mod tests {
     #[test]
     fn documents_without_group_never_merge() {
         let ranked = [(1.0, address(0)), (1.0, address(1))];
-        assert_eq!(group_in_rank_order(&ranked, |_| None).len(), 2);
+        assert_eq!(group_in_rank_order(&ranked, Group::Alone).len(), 2);
+    }
+
+    #[test]
+    fn documents_without_group_are_their_own_in_every_segment() {
+        // Same doc id, different segments: two groups, not one.
+        assert_ne!(group_in(None, 0, 3), group_in(None, 1, 3));
+        assert_eq!(group_in(None, 1, 3), Group::Alone(DocAddress::new(1, 3)));
+    }
+
+    #[test]
+    fn a_wider_window_groups_only_its_new_hits() {
+        let ranked: Vec<(Score, DocAddress)> = (0..6).map(|doc| (1.0, address(doc))).collect();
+        let group = |a: DocAddress| Group::Shared(u64::from(a.doc_id % 2));
+        let mut widened = RankedGroups::default();
+        widened.extend(&ranked[..3], group);
+        widened.extend(&ranked, group);
+        assert_eq!(widened.groups, group_in_rank_order(&ranked, group));
+        assert_eq!(widened.groups.iter().map(Vec::len).collect::<Vec<_>>(), [3, 3]);
     }
 
     #[test]

@@ -4,6 +4,8 @@
 //! Routing lives here, not in the writer, because snippets must cut the very
 //! same text per field that indexing put there.
 
+use std::ops::Range;
+
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -169,16 +171,27 @@ impl Document {
             })
     }
 
-    /// The text routed to one target, blocks joined by blank lines.
-    pub(crate) fn text_for(&self, target: Target) -> String {
+    /// The text routed to one target, blocks joined by blank lines, and
+    /// where each of those blocks sits in it, in the order of
+    /// [`routed_blocks`](Self::routed_blocks). Snippets use the ranges to
+    /// tell blocks apart, so the joining is decided here alone.
+    pub(crate) fn routed_text(&self, target: Target) -> (String, Vec<Range<usize>>) {
         let mut text = String::new();
+        let mut spans = Vec::new();
         for (_, block) in self.routed_blocks().filter(|(t, _)| *t == target) {
             if !text.is_empty() {
                 text.push_str("\n\n");
             }
+            spans.push(text.len()..text.len() + block.len());
             text.push_str(block);
         }
-        text
+        (text, spans)
+    }
+
+    /// The text routed to one target, blocks joined by blank lines.
+    #[cfg(test)]
+    pub(crate) fn text_for(&self, target: Target) -> String {
+        self.routed_text(target).0
     }
 }
 
@@ -228,6 +241,28 @@ mod tests {
         );
         assert_eq!(doc.text_for(Some(Lang::Fr)), "un\n\nquatre");
         assert_eq!(doc.text_for(Some(Lang::En)), "");
+    }
+
+    #[test]
+    fn routed_text_gives_each_block_its_place_past_empty_blocks() {
+        let doc = Document {
+            languages: vec!["fr".into()],
+            blocks: vec![
+                block(Some("fr"), ""),
+                block(None, "un"),
+                block(Some("nl"), "twee"),
+                block(Some("fr"), " \n "),
+                block(Some("fr"), "quatre"),
+            ],
+            ..Document::default()
+        };
+        let (text, spans) = doc.routed_text(Some(Lang::Fr));
+        assert_eq!(text, "un\n\nquatre");
+        assert_eq!(spans, [0..2, 4..10]);
+        assert!(spans.iter().all(|span| !text[span.clone()].contains('\n')));
+        let (text, spans) = doc.routed_text(Some(Lang::Nl));
+        assert_eq!(text, "twee");
+        assert_eq!(spans, std::iter::once(0..4).collect::<Vec<_>>());
     }
 
     #[test]

@@ -8,9 +8,11 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::fastfield::FacetReader;
 use tantivy::schema::Facet;
+use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
 use crate::analysis;
+use crate::collapse::{self, Group};
 use crate::schema;
 use crate::search::FacetCount;
 
@@ -93,25 +95,26 @@ pub(crate) fn collector(field: &str, by_group: bool) -> FacetCounter {
 
 pub(crate) struct FacetCounterInSegment {
     facets: FacetReader,
-    /// Set when counting groups.
-    groups: Option<Column<u64>>,
+    /// Set when counting groups: the segment's group column (see
+    /// [`collapse::group_in`]).
+    groups: Option<(SegmentOrdinal, Option<Column<u64>>)>,
     documents: HashMap<u64, u64>,
-    grouped: HashMap<u64, HashSet<u64>>,
+    grouped: HashMap<u64, HashSet<Group>>,
 }
 
 /// Per value: how many documents, or which groups.
 pub(crate) enum Counted {
     Documents(HashMap<String, u64>),
-    Groups(HashMap<String, HashSet<u64>>),
+    Groups(HashMap<String, HashSet<Group>>),
 }
 
 impl Collector for FacetCounter {
     type Fruit = Vec<(String, u64)>;
     type Child = FacetCounterInSegment;
 
-    fn for_segment(&self, _: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<Self::Child> {
+    fn for_segment(&self, ordinal: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<Self::Child> {
         let groups = match self.by_group {
-            true => Some(segment.fast_fields().u64(schema::GROUP_HASH)?),
+            true => Some((ordinal, collapse::group_column(segment)?)),
             false => None,
         };
         Ok(FacetCounterInSegment {
@@ -128,7 +131,7 @@ impl Collector for FacetCounter {
 
     fn merge_fruits(&self, segments: Vec<tantivy::Result<Counted>>) -> tantivy::Result<Vec<(String, u64)>> {
         let mut documents: HashMap<String, u64> = HashMap::new();
-        let mut grouped: HashMap<String, HashSet<u64>> = HashMap::new();
+        let mut grouped: HashMap<String, HashSet<Group>> = HashMap::new();
         for counted in segments {
             match counted? {
                 Counted::Documents(counts) => {
@@ -155,9 +158,8 @@ impl SegmentCollector for FacetCounterInSegment {
 
     fn collect(&mut self, doc: DocId, _: Score) {
         match &self.groups {
-            Some(groups) => {
-                // A document without group (none are written so) is its own.
-                let group = groups.first(doc).unwrap_or(u64::MAX - u64::from(doc));
+            Some((segment, column)) => {
+                let group = collapse::group_in(column.as_ref(), *segment, doc);
                 for ord in self.facets.facet_ords(doc) {
                     self.grouped.entry(ord).or_default().insert(group);
                 }
@@ -239,8 +241,22 @@ pub(crate) fn list(
 }
 
 /// Count descending, then value.
-pub(crate) fn sort(list: &mut [FacetCount]) {
+fn sort(list: &mut [FacetCount]) {
     list.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+}
+
+/// Counted values as an unselected list, most frequent first (see [`sort`]).
+pub(crate) fn sorted(counted: impl IntoIterator<Item = (String, u64)>) -> Vec<FacetCount> {
+    let mut list: Vec<FacetCount> = counted
+        .into_iter()
+        .map(|(value, count)| FacetCount {
+            value,
+            count,
+            selected: false,
+        })
+        .collect();
+    sort(&mut list);
+    list
 }
 
 /// Years ascending with the missing ones in between at 0.
@@ -272,10 +288,10 @@ fn years(mut list: Vec<FacetCount>) -> Vec<FacetCount> {
 }
 
 /// Lowercase, accent-free words of `text`, as the language-neutral
-/// analyzer splits them.
-pub(crate) fn folded_words(text: &str) -> Vec<String> {
-    let mut analyzer = analysis::simple_analyzer();
-    analysis::analyze(&mut analyzer, text)
+/// analyzer splits them. `analyzer` is [`analysis::simple_analyzer`], built
+/// once by the caller: type-ahead folds every facet value per keystroke.
+pub(crate) fn folded_words(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
+    analysis::analyze(analyzer, text)
         .into_iter()
         .map(|(_, word)| word)
         .collect()
@@ -322,7 +338,9 @@ mod tests {
     use super::*;
 
     fn matches(value: &str, typed: &str) -> bool {
-        prefix_matches(&folded_words(value), &folded_words(typed).concat())
+        let mut analyzer = analysis::simple_analyzer();
+        let typed = folded_words(&mut analyzer, typed).concat();
+        prefix_matches(&folded_words(&mut analyzer, value), &typed)
     }
 
     #[test]

@@ -13,7 +13,8 @@
 //!   `"phrases"`, `OR`, `-exclusions`. It never fails; each term is searched
 //!   in every language field with that field's analyzer.
 //! - `search` / `writer`: [`SearchIndex`] and its single [`IndexWriter`].
-//!   Besides [`SearchIndex::search`]: [`SearchIndex::export`] (every hit),
+//!   Besides [`SearchIndex::search`]: [`SearchIndex::export`] (every hit;
+//!   [`SearchIndex::export_rows`] without versions, parents or facets),
 //!   [`SearchIndex::similar`] (related documents),
 //!   [`SearchIndex::facet_values`] (type-ahead) and [`SearchIndex::stats`].
 //!

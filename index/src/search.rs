@@ -1,27 +1,29 @@
 //! The index handle and searching: filters, sorting, pagination, facet
 //! counts and hits.
 
+use std::collections::{HashMap, HashSet};
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
-use tantivy::collector::{Collector, Count, TopDocs};
+use tantivy::collector::{Collector, Count, DocSetCollector, TopDocs};
 use tantivy::directory::MmapDirectory;
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Index, IndexReader, Order, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use crate::analysis;
-use crate::collapse::{self, DistinctGroups};
+use crate::collapse::{self, DistinctGroups, Group};
 use crate::document::{Document, StoredDocument, document_id};
 use crate::error::{Error, Result};
 use crate::facets::{self, Many};
 use crate::query::{self, Expansion, QueryBuilder};
 use crate::schema::{self, Fields};
-use crate::snippet::{self, Snippeter};
+use crate::snippet::{self, Matched, Snippeter};
 use crate::thesaurus::Thesaurus;
 use crate::writer::IndexWriter;
 
@@ -401,7 +403,7 @@ impl SearchIndex {
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
         validate(request)?;
         let first = (request.page - 1).saturating_mul(request.per_page);
-        self.execute(request, first, request.per_page, MAX_SNIPPETS)
+        self.execute(request, first, request.per_page, MAX_SNIPPETS, Extent::Full)
     }
 
     /// Every hit of a search, ranked and collapsed as [`search`](Self::search)
@@ -410,7 +412,16 @@ impl SearchIndex {
     /// search's; each hit has one snippet, the best.
     pub fn export(&self, request: &SearchRequest, limit: usize) -> Result<SearchResults> {
         validate_dates(request)?;
-        self.execute(request, 0, limit.min(MAX_EXPORT), 1)
+        self.execute(request, 0, limit.min(MAX_EXPORT), 1, Extent::Full)
+    }
+
+    /// The rows of [`export`](Self::export), for formats that list hits
+    /// alone: the same hits in the same order with the same `total`, but
+    /// without their versions and parents (`versions` empty, `parent`
+    /// `None`, `parent_url` kept) and with no facet counts.
+    pub fn export_rows(&self, request: &SearchRequest, limit: usize) -> Result<SearchResults> {
+        validate_dates(request)?;
+        self.execute(request, 0, limit.min(MAX_EXPORT), 1, Extent::Rows)
     }
 
     /// Runs a search for `count` hits from rank `first`, with up to
@@ -421,9 +432,11 @@ impl SearchIndex {
         first: usize,
         count: usize,
         most_snippets: usize,
+        extent: Extent,
     ) -> Result<SearchResults> {
         let fields = &self.shared.fields;
         let searcher = self.shared.reader.searcher();
+        let full = extent == Extent::Full;
 
         let mut builder = QueryBuilder::new(&self.shared.index, fields)
             .with_typos(request.fuzzy.then_some(&searcher))
@@ -433,9 +446,9 @@ impl SearchIndex {
         let filters = FilterQueries::new(fields, request);
         let full_query = filters.apply(built.query.as_ref(), None);
         // Facets with a selection are counted in passes of their own
-        // (disjunctive counts); the others with the hits.
+        // (disjunctive counts); the others with the hits. Rows count none.
         let unselected: Vec<usize> = (0..schema::FACETS.len())
-            .filter(|at| filters.selected[*at].is_empty())
+            .filter(|at| full && filters.selected[*at].is_empty())
             .collect();
         let counters = Many(
             unselected
@@ -450,63 +463,32 @@ impl SearchIndex {
         let end = start.saturating_add(count).min(alive);
         let by_date = request.sort == Sort::Date || !built.scored;
 
-        let (matching, groups_total, counts, page) = if request.collapse {
-            // A page of groups needs more ranked documents than groups;
-            // widen the window until the page is full or nothing is left.
-            let mut window = end.saturating_mul(2).saturating_add(8).min(alive);
-            let ((matching, groups_total, counts), mut ranked) = ranked_window(
+        let (total, counts, page) = if request.collapse {
+            let ((groups_total, counts), _, page) = collapse::top_groups(
                 &searcher,
                 &full_query,
-                (Count, DistinctGroups, counters),
-                0..window,
+                (DistinctGroups, counters),
+                start..end,
                 by_date,
             )?;
-            loop {
-                let groups =
-                    collapse::group_in_rank_order(&ranked, |address| collapse::group_of(&searcher, address));
-                if groups.len() >= end || window >= matching || window >= alive {
-                    let page: Vec<Ranked> = groups
-                        .into_iter()
-                        .skip(start)
-                        .take(end.saturating_sub(start))
-                        .collect();
-                    break (matching, groups_total, counts, page);
-                }
-                window = window.saturating_mul(4).min(alive);
-                ranked = ranked_window(&searcher, &full_query, Count, 0..window, by_date)?.1;
-            }
+            (groups_total, counts, page)
         } else {
             let ((matching, counts), ranked) =
                 ranked_window(&searcher, &full_query, (Count, counters), start..end, by_date)?;
             let page = ranked.into_iter().map(|hit| vec![hit]).collect();
-            (matching, matching, counts, page)
+            (matching, counts, page)
         };
-        let total = if request.collapse { groups_total } else { matching };
 
-        let mut counted: Vec<Vec<(String, u64)>> = vec![Vec::new(); schema::FACETS.len()];
-        for (at, counts) in unselected.iter().zip(counts) {
-            counted[*at] = counts;
-        }
-        for (at, name) in schema::FACETS.iter().enumerate() {
-            if !filters.selected[at].is_empty() {
-                let query = filters.apply(built.query.as_ref(), Some(at));
-                counted[at] = searcher.search(&query, &facets::collector(name, request.collapse))?;
-            }
-        }
-        let mut lists = counted
-            .into_iter()
-            .zip(&filters.selected)
-            .zip(schema::FACETS)
-            .map(|((counted, selected), name)| facets::list(name, counted, selected, request.facet_size));
-        let mut next = || lists.next().unwrap_or_default();
-        let facets = Facets {
-            theme: next(),
-            year: next(),
-            organisation: next(),
-            language: next(),
-            source: next(),
-            doc_type: next(),
-            keyword: next(),
+        let facets = match full {
+            true => facet_lists(
+                &searcher,
+                request,
+                built.query.as_ref(),
+                &filters,
+                unselected,
+                counts,
+            )?,
+            false => Facets::default(),
         };
 
         let snippeter = Snippeter::new(&searcher, built.query.as_ref(), fields, built.scored)?;
@@ -526,31 +508,33 @@ impl SearchIndex {
         };
         let preferred = preferred_languages(request, &built.expansions);
         let preferred: Vec<&str> = preferred.iter().map(String::as_str).collect();
-        let mut hits = Vec::with_capacity(page.len());
-        for group in page {
-            let mut matched = Vec::with_capacity(group.len());
-            for &(score, address) in &group {
-                matched.push((score, self.load(&searcher, address)?));
-            }
-            let documents: Vec<Document> = matched.iter().map(|(_, d)| d.clone()).collect();
-            let shown = collapse::pick_shown(&documents, &preferred, |document| match &literal {
-                Some(literal) => literal.marked(document).is_some(),
+        let links = Links {
+            versions: full && request.collapse,
+            parents: full,
+            preferred: &preferred,
+        };
+        let hits = self.hits(&searcher, page, links, built.scored, |documents| {
+            // What the literal query found in the versions `pick_shown`
+            // asked about, in order: the shown one's is cut once.
+            let mut asked = Vec::new();
+            let shown = collapse::pick_shown(documents, &preferred, |document| match &literal {
+                Some(literal) => {
+                    let matched = literal.matched(document);
+                    let found = matched.is_some();
+                    asked.push(matched);
+                    found
+                }
                 None => true,
             });
-            // The group ranks by its best version, whichever is shown.
-            let score = group.first().map(|(score, _)| *score).unwrap_or(0.0);
-            let (_, document) = matched.swap_remove(shown);
-            let versions = match request.collapse {
-                true => self.listed_versions(&searcher, &document, &preferred)?,
-                false => Vec::new(),
-            };
-            let parent = self.parent(&searcher, &document)?;
-            let snippets = snippets_of(&document, literal.as_ref(), &snippeter, most_snippets);
-            let mut hit = hit(document, snippets, if built.scored { score } else { 0.0 });
-            hit.parent = parent;
-            hit.versions = versions;
-            hits.push(hit);
-        }
+            let matched = asked.into_iter().nth(shown);
+            let snippets = snippets_of(
+                &documents[shown],
+                literal.as_ref().map(|literal| (literal, matched)),
+                &snippeter,
+                most_snippets,
+            );
+            (shown, snippets)
+        })?;
         Ok(SearchResults {
             total,
             hits,
@@ -559,50 +543,174 @@ impl SearchIndex {
         })
     }
 
-    /// The versions a collapsed hit lists: none for a document without
-    /// translations, nor when its translations were never indexed.
-    pub(crate) fn listed_versions(
+    /// The hits of a page of groups, in order. For each group its matching
+    /// versions are loaded, and `show` says which one the hit shows and
+    /// with what snippets; then the versions and parents `links` asks for
+    /// are looked up for the whole page at once. The score is the group's
+    /// best (whichever version is shown), or 0 when not `scored`.
+    pub(crate) fn hits(
         &self,
         searcher: &Searcher,
-        document: &Document,
-        preferred: &[&str],
-    ) -> Result<Vec<Version>> {
-        if document.translation_key.is_none() {
-            return Ok(Vec::new());
+        page: Vec<Ranked>,
+        links: Links<'_>,
+        scored: bool,
+        mut show: impl FnMut(&[Document]) -> (usize, Vec<String>),
+    ) -> Result<Vec<Hit>> {
+        let mut shown = Vec::with_capacity(page.len());
+        // Matching versions already loaded, so listing them loads none again.
+        let mut loaded: HashMap<DocAddress, Summary> = HashMap::new();
+        for group in page {
+            let mut documents = Vec::with_capacity(group.len());
+            for &(_, address) in &group {
+                documents.push(self.load(searcher, address)?);
+            }
+            let (at, snippets) = show(&documents);
+            if links.versions {
+                for (&(_, address), document) in group.iter().zip(&documents) {
+                    if document.translation_key.is_some() {
+                        loaded.insert(address, Summary::of(document));
+                    }
+                }
+            }
+            let score = match scored {
+                true => group.first().map_or(0.0, |(score, _)| *score),
+                false => 0.0,
+            };
+            shown.push((documents.swap_remove(at), snippets, score));
         }
-        let mut versions = self.versions(searcher, document, preferred)?;
-        // Translations named by a page but never indexed leave one.
-        if versions.len() < 2 {
-            versions.clear();
-        }
-        Ok(versions)
+        let documents: Vec<&Document> = shown.iter().map(|(document, _, _)| document).collect();
+        let versions = match links.versions {
+            true => self.page_versions(searcher, &documents, loaded, links.preferred)?,
+            false => vec![Vec::new(); documents.len()],
+        };
+        let parents = match links.parents {
+            true => self.page_parents(searcher, &documents)?,
+            false => vec![None; documents.len()],
+        };
+        let hits = shown.into_iter().zip(versions).zip(parents).map(
+            |(((document, snippets, score), versions), parent)| Hit {
+                versions,
+                parent,
+                ..hit(document, snippets, score)
+            },
+        );
+        Ok(hits.collect())
     }
 
-    /// Every version of a document's translation group, `document` first,
-    /// then the preferred languages, then the others by language code.
-    fn versions(&self, searcher: &Searcher, document: &Document, preferred: &[&str]) -> Result<Vec<Version>> {
-        let translations = self.translations(searcher, document)?;
-        let mut versions = Vec::with_capacity(translations.len());
-        for version in translations {
-            versions.push(Version {
-                id: document_id(&version.url),
-                language: collapse::main_language(&version).map(str::to_owned),
-                url: version.url,
-                title: version.title,
-            });
+    /// The versions each of `documents` lists as a collapsed hit, in
+    /// order: none for a document without translations, nor when its
+    /// translations were never indexed; else every indexed version of its
+    /// group (at most [`MAX_VERSIONS`]), itself first, then the
+    /// `preferred` languages, then the others by language code. One query
+    /// finds the versions of the whole page; `loaded` are versions already
+    /// at hand.
+    fn page_versions(
+        &self,
+        searcher: &Searcher,
+        documents: &[&Document],
+        loaded: HashMap<DocAddress, Summary>,
+        preferred: &[&str],
+    ) -> Result<Vec<Vec<Version>>> {
+        let mut keys: Vec<&str> = documents
+            .iter()
+            .filter(|document| document.translation_key.is_some())
+            .map(|document| document.group_key())
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        let term = |key: &str| Term::from_field_text(self.shared.fields.group, key);
+        let found = self.addresses(searcher, keys.iter().map(|key| term(key)))?;
+        // Each group's versions, capped before anything is loaded (group
+        // hashes are fast fields): those at hand first, then by address.
+        let groups = collapse::Groups::new(searcher)?;
+        let mut found: Vec<DocAddress> = found.into_iter().collect();
+        found.sort_unstable_by_key(|address| (!loaded.contains_key(address), *address));
+        let mut by_group: HashMap<Group, Vec<DocAddress>> = HashMap::new();
+        for address in found {
+            let members = by_group.entry(groups.of(address)).or_default();
+            if members.len() < MAX_VERSIONS {
+                members.push(address);
+            }
         }
-        let rank = |version: &Version| {
-            let language = version.language.as_deref().unwrap_or("");
-            let preferred_at = preferred.iter().position(|p| *p == language);
-            (
-                version.url != document.url,
-                preferred_at.unwrap_or(usize::MAX),
-                language.to_owned(),
-                version.url.clone(),
-            )
-        };
-        versions.sort_by_key(rank);
-        Ok(versions)
+        let mut listed: HashMap<&str, Vec<Summary>> = HashMap::new();
+        for key in keys {
+            let hash = Group::Shared(schema::group_hash(key));
+            let mut versions = Vec::new();
+            for address in by_group.get(&hash).into_iter().flatten() {
+                let version = match loaded.get(address) {
+                    Some(version) => version.clone(),
+                    None => self.summary(searcher, *address)?,
+                };
+                // The term matched the key; the hash alone could collide.
+                if version.group_key() == key {
+                    versions.push(version);
+                }
+            }
+            listed.insert(key, versions);
+        }
+        let mut page = Vec::with_capacity(documents.len());
+        for document in documents {
+            let versions = match document.translation_key {
+                Some(_) => listed.get(document.group_key()).cloned().unwrap_or_default(),
+                None => Vec::new(),
+            };
+            page.push(ranked_versions(document, versions, preferred));
+        }
+        Ok(page)
+    }
+
+    /// The parent of each of `documents`, in order: the passage's document
+    /// or the page a file was found on, with its title when it is indexed.
+    /// One query finds the indexed parents of the whole page.
+    fn page_parents(&self, searcher: &Searcher, documents: &[&Document]) -> Result<Vec<Option<ParentRef>>> {
+        let mut urls: Vec<&str> = documents
+            .iter()
+            .filter_map(|document| document.parent_url.as_deref())
+            .collect();
+        urls.sort_unstable();
+        urls.dedup();
+        let terms = urls
+            .iter()
+            .map(|url| Term::from_field_text(self.shared.fields.url, url));
+        let mut found: Vec<DocAddress> = self.addresses(searcher, terms)?.into_iter().collect();
+        // A URL is indexed once; were it twice, the first address wins, as
+        // it would among equal scores.
+        found.sort_unstable();
+        let mut indexed: HashMap<String, Summary> = HashMap::new();
+        for address in found {
+            let parent = self.summary(searcher, address)?;
+            indexed.entry(parent.url.clone()).or_insert(parent);
+        }
+        let parents = documents.iter().map(|document| {
+            let url = document.parent_url.as_ref()?;
+            let indexed = indexed.get(url);
+            let title = match (indexed, &document.passage) {
+                (Some(parent), _) => Some(parent.title.clone()),
+                (None, Some(passage)) => Some(passage.parent_title.clone()),
+                (None, None) => None,
+            };
+            Some(ParentRef {
+                id: indexed.map(|parent| document_id(&parent.url)),
+                url: url.clone(),
+                title: title.filter(|title| !title.is_empty()),
+            })
+        });
+        Ok(parents.collect())
+    }
+
+    /// Every document with one of `terms`.
+    fn addresses(
+        &self,
+        searcher: &Searcher,
+        terms: impl Iterator<Item = Term>,
+    ) -> Result<HashSet<DocAddress>> {
+        let alternatives: Vec<Box<dyn Query>> = terms
+            .map(|term| -> Box<dyn Query> { Box::new(TermQuery::new(term, IndexRecordOption::Basic)) })
+            .collect();
+        if alternatives.is_empty() {
+            return Ok(HashSet::new());
+        }
+        Ok(searcher.search(&BooleanQuery::union(alternatives), &DocSetCollector)?)
     }
 
     /// Every indexed document of `document`'s translation group, itself
@@ -619,34 +727,18 @@ impl SearchIndex {
             .collect()
     }
 
-    /// The parent of a passage or of a file found on a page, with its title
-    /// when it is indexed.
-    pub(crate) fn parent(&self, searcher: &Searcher, document: &Document) -> Result<Option<ParentRef>> {
-        let Some(url) = &document.parent_url else {
-            return Ok(None);
-        };
-        let query = TermQuery::new(
-            Term::from_field_text(self.shared.fields.url, url),
-            IndexRecordOption::Basic,
-        );
-        let found = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
-        let indexed = match found.first() {
-            Some((_, address)) => Some(self.load(searcher, *address)?),
-            None => None,
-        };
-        let title = match (&indexed, &document.passage) {
-            (Some(parent), _) => Some(parent.title.clone()),
-            (None, Some(passage)) => Some(passage.parent_title.clone()),
-            (None, None) => None,
-        };
-        Ok(Some(ParentRef {
-            id: indexed.map(|parent| document_id(&parent.url)),
-            url: url.clone(),
-            title: title.filter(|title| !title.is_empty()),
-        }))
+    /// What listing the document at `address` takes from it, without
+    /// reading the rest of its JSON into a [`Document`].
+    fn summary(&self, searcher: &Searcher, address: DocAddress) -> Result<Summary> {
+        self.stored(searcher, address)
     }
 
     pub(crate) fn load(&self, searcher: &Searcher, address: DocAddress) -> Result<Document> {
+        self.stored(searcher, address)
+    }
+
+    /// The stored JSON of the document at `address`, read as `T`.
+    fn stored<T: DeserializeOwned>(&self, searcher: &Searcher, address: DocAddress) -> Result<T> {
         let stored: TantivyDocument = searcher.doc(address)?;
         let json = stored
             .get_first(self.shared.fields.doc)
@@ -654,6 +746,121 @@ impl SearchIndex {
             .ok_or_else(|| Error::Corrupt("stored document has no json".into()))?;
         serde_json::from_str(json).map_err(|error| Error::Corrupt(error.to_string()))
     }
+}
+
+/// How much of a search to compute besides the ranked hits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Extent {
+    /// Facet counts, and each hit's versions and parent.
+    Full,
+    /// The hits alone, as export formats list them.
+    Rows,
+}
+
+/// What the hits of a page are linked to.
+pub(crate) struct Links<'p> {
+    /// Each hit's versions (a collapsed search).
+    pub versions: bool,
+    /// Each hit's parent, with its title.
+    pub parents: bool,
+    /// Languages the versions list first.
+    pub preferred: &'p [&'p str],
+}
+
+/// The stored fields of a document that listing it as a version or a
+/// parent reads; serde skips the rest (blocks, above all).
+#[derive(Debug, Clone, Deserialize)]
+struct Summary {
+    url: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    languages: Vec<String>,
+    #[serde(default)]
+    translation_key: Option<String>,
+}
+
+impl Summary {
+    fn of(document: &Document) -> Summary {
+        Summary {
+            url: document.url.clone(),
+            title: document.title.clone(),
+            languages: document.languages.clone(),
+            translation_key: document.translation_key.clone(),
+        }
+    }
+
+    /// As [`Document::group_key`].
+    fn group_key(&self) -> &str {
+        self.translation_key.as_deref().unwrap_or(&self.url)
+    }
+}
+
+/// The versions of a collapsed hit showing `document`, in order: itself,
+/// then the `preferred` languages, then the others by language code; none
+/// when its translations were never indexed (only itself is left).
+fn ranked_versions(document: &Document, summaries: Vec<Summary>, preferred: &[&str]) -> Vec<Version> {
+    if summaries.len() < 2 {
+        return Vec::new();
+    }
+    let mut versions: Vec<Version> = summaries
+        .into_iter()
+        .map(|summary| Version {
+            id: document_id(&summary.url),
+            language: summary.languages.into_iter().next(),
+            url: summary.url,
+            title: summary.title,
+        })
+        .collect();
+    let rank = |version: &Version| {
+        let language = version.language.as_deref().unwrap_or("");
+        let preferred_at = preferred.iter().position(|p| *p == language);
+        (
+            version.url != document.url,
+            preferred_at.unwrap_or(usize::MAX),
+            language.to_owned(),
+            version.url.clone(),
+        )
+    };
+    versions.sort_by_key(rank);
+    versions
+}
+
+/// The facet lists of a search: `counts` of the `unselected` facets,
+/// counted with the hits, and a pass for each facet with a selection.
+fn facet_lists(
+    searcher: &Searcher,
+    request: &SearchRequest,
+    query: &dyn Query,
+    filters: &FilterQueries,
+    unselected: Vec<usize>,
+    counts: Vec<Vec<(String, u64)>>,
+) -> Result<Facets> {
+    let mut counted: Vec<Vec<(String, u64)>> = vec![Vec::new(); schema::FACETS.len()];
+    for (at, counts) in unselected.into_iter().zip(counts) {
+        counted[at] = counts;
+    }
+    for (at, name) in schema::FACETS.iter().enumerate() {
+        if !filters.selected[at].is_empty() {
+            let query = filters.apply(query, Some(at));
+            counted[at] = searcher.search(&query, &facets::collector(name, request.collapse))?;
+        }
+    }
+    let mut lists = counted
+        .into_iter()
+        .zip(&filters.selected)
+        .zip(schema::FACETS)
+        .map(|((counted, selected), name)| facets::list(name, counted, selected, request.facet_size));
+    let mut next = || lists.next().unwrap_or_default();
+    Ok(Facets {
+        theme: next(),
+        year: next(),
+        organisation: next(),
+        language: next(),
+        source: next(),
+        doc_type: next(),
+        keyword: next(),
+    })
 }
 
 /// Documents with their scores, best first.
@@ -817,16 +1024,21 @@ impl FilterQueries {
 }
 
 /// Up to `most` snippets of a hit, best first: the words typed, else the
-/// whole query, else the beginning of the text.
+/// whole query, else the beginning of the text. `literal` comes with what
+/// it matched in the document when that is known already.
 fn snippets_of(
     document: &Document,
-    literal: Option<&Snippeter>,
+    literal: Option<(&Snippeter, Option<Option<Matched>>)>,
     snippeter: &Snippeter,
     most: usize,
 ) -> Vec<String> {
-    let mut snippets = literal
-        .map(|literal| literal.marked_several(document, most))
-        .unwrap_or_default();
+    let mut snippets = Vec::new();
+    if let Some((literal, matched)) = literal {
+        let matched = matched.unwrap_or_else(|| literal.matched(document));
+        if let Some(matched) = matched {
+            snippets = literal.several(document, matched, most);
+        }
+    }
     if snippets.is_empty() {
         snippets = snippeter.marked_several(document, most);
     }

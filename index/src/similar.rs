@@ -1,14 +1,15 @@
 //! Related documents: tantivy's more-like-this over the text of a document
 //! and of its translations.
 
+use tantivy::Term;
+use tantivy::collector::Count;
 use tantivy::query::{BooleanQuery, MoreLikeThisQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, OwnedValue};
-use tantivy::{Searcher, Term};
 
 use crate::collapse;
 use crate::document::Document;
 use crate::error::Result;
-use crate::search::{Hit, MAX_PER_PAGE, Ranked, SearchIndex, hit, ranked_window};
+use crate::search::{Hit, Links, MAX_PER_PAGE, SearchIndex};
 use crate::snippet;
 
 /// More-like-this tuning. The corpus is a few thousand documents, so the
@@ -52,27 +53,22 @@ impl SearchIndex {
             .with_max_query_terms(MAX_QUERY_TERMS)
             .with_min_word_length(MIN_WORD_LENGTH)
             .with_document_fields(texts);
-        let query = BooleanQuery::new(self.exclusions(&document, &versions, Box::new(related)));
+        let query = BooleanQuery::new(self.exclusions(&document, Box::new(related)));
 
-        let groups = top_groups(&searcher, &query, limit)?;
+        let (_, _, groups) = collapse::top_groups(&searcher, &query, Count, 0..limit, false)?;
         let preferred: Vec<&str> = collapse::main_language(&document).into_iter().collect();
-        let mut hits = Vec::with_capacity(groups.len());
-        for group in groups {
-            let mut matched = Vec::with_capacity(group.len());
-            for &(_, address) in &group {
-                matched.push(self.load(&searcher, address)?);
-            }
-            let shown = collapse::pick_shown(&matched, &preferred, |_| true);
-            let score = group.first().map_or(0.0, |(score, _)| *score);
-            let shown = matched.swap_remove(shown);
-            let versions = self.listed_versions(&searcher, &shown, &preferred)?;
-            let parent = self.parent(&searcher, &shown)?;
-            let lead = snippet::lead_snippet(&shown).into_iter().collect();
-            let mut hit = hit(shown, lead, score);
-            hit.parent = parent;
-            hit.versions = versions;
-            hits.push(hit);
-        }
+        let links = Links {
+            versions: true,
+            parents: true,
+            preferred: &preferred,
+        };
+        let hits = self.hits(&searcher, groups, links, true, |matched| {
+            let shown = collapse::pick_shown(matched, &preferred, |_| true);
+            (
+                shown,
+                snippet::lead_snippet(&matched[shown]).into_iter().collect(),
+            )
+        })?;
         Ok(Some(hits))
     }
 
@@ -110,14 +106,10 @@ impl SearchIndex {
         texts
     }
 
-    /// `related` without the document, its translations, its passages and
-    /// its parent.
-    fn exclusions(
-        &self,
-        document: &Document,
-        versions: &[Document],
-        related: Box<dyn Query>,
-    ) -> Vec<(Occur, Box<dyn Query>)> {
+    /// `related` without the document and its translations (its group,
+    /// which holds them all, the document itself when it has none), its
+    /// passages and its parent.
+    fn exclusions(&self, document: &Document, related: Box<dyn Query>) -> Vec<(Occur, Box<dyn Query>)> {
         let fields = &self.shared.fields;
         let term = |field: Field, text: &str| -> Box<dyn Query> {
             Box::new(TermQuery::new(
@@ -128,31 +120,11 @@ impl SearchIndex {
         let mut clauses = vec![
             (Occur::Must, related),
             (Occur::MustNot, term(fields.group, document.group_key())),
-            (Occur::MustNot, term(fields.url, &document.url)),
             (Occur::MustNot, term(fields.container, &document.url)),
         ];
-        for version in versions {
-            clauses.push((Occur::MustNot, term(fields.url, &version.url)));
-        }
         if let Some(parent) = &document.parent_url {
             clauses.push((Occur::MustNot, term(fields.url, parent)));
         }
         clauses
-    }
-}
-
-/// The best `limit` translation groups matching `query`, by score.
-fn top_groups(searcher: &Searcher, query: &dyn Query, limit: usize) -> Result<Vec<Ranked>> {
-    let alive = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
-    let mut window = limit.saturating_mul(2).saturating_add(8).min(alive);
-    loop {
-        let (matching, ranked) = ranked_window(searcher, query, tantivy::collector::Count, 0..window, false)?;
-        let mut groups =
-            collapse::group_in_rank_order(&ranked, |address| collapse::group_of(searcher, address));
-        if groups.len() >= limit || window >= matching || window >= alive {
-            groups.truncate(limit);
-            return Ok(groups);
-        }
-        window = window.saturating_mul(4).min(alive);
     }
 }

@@ -50,41 +50,63 @@ impl Snippeter {
         Ok(Snippeter { generators })
     }
 
-    /// The snippet with the most highlights, if anything is highlighted.
-    pub fn marked(&self, doc: &Document) -> Option<String> {
-        self.best(doc)
-            .map(|(_, snippet)| centred_html(snippet.fragment(), snippet.highlighted()))
+    /// The fragment with the most highlights over the document's targets,
+    /// if anything is highlighted. Kept by the caller that asks whether a
+    /// document matched, so its snippets do not cut it again.
+    pub fn matched(&self, doc: &Document) -> Option<Matched> {
+        let mut best: Option<Matched> = None;
+        for (target, generator) in &self.generators {
+            let (text, blocks) = doc.routed_text(*target);
+            if text.is_empty() {
+                continue;
+            }
+            let snippet = generator.snippet(&text);
+            let marks = snippet.highlighted().len();
+            if marks > best.as_ref().map_or(0, |best| best.snippet.highlighted().len()) {
+                best = Some(Matched {
+                    target: *target,
+                    snippet,
+                    blocks,
+                });
+            }
+        }
+        // None when matched in the title or metadata only, or with no query:
+        // the start of the text then says best what the document is about.
+        best
     }
 
     /// Up to `most` highlighted snippets from different places: the one
-    /// [`marked`](Self::marked) gives, then the best of each block it does
+    /// [`matched`](Self::matched) gives, then the best of each block it does
     /// not reach, most highlights first, then in text order.
     pub fn marked_several(&self, doc: &Document, most: usize) -> Vec<String> {
-        let Some((target, first)) = self.best(doc) else {
-            return Vec::new();
-        };
+        self.matched(doc)
+            .map(|first| self.several(doc, first, most))
+            .unwrap_or_default()
+    }
+
+    /// [`marked_several`](Self::marked_several) from the document's
+    /// [`matched`](Self::matched) fragment `first`.
+    pub fn several(&self, doc: &Document, first: Matched, most: usize) -> Vec<String> {
+        let Matched {
+            target,
+            snippet: first,
+            blocks,
+        } = first;
         let mut snippets = vec![centred_html(first.fragment(), first.highlighted())];
         if most <= 1 {
             return snippets;
         }
         let shown = first.fragment_range();
-        // Where each block sits in the text of its target (`text_for` joins
-        // them with a blank line), to skip those the first snippet covers.
-        let mut offsets: Vec<(Target, usize)> = Vec::new();
+        // The blocks of `target` come in the order of their ranges: skip
+        // those the first snippet covers.
+        let mut spans = blocks.into_iter();
         let mut others: Vec<(usize, usize, String)> = Vec::new();
         for (order, (block_target, text)) in doc.routed_blocks().enumerate() {
-            let start = match offsets.iter_mut().find(|(t, _)| *t == block_target) {
-                Some((_, next)) => {
-                    let start = *next;
-                    *next += text.len() + 2;
-                    start
-                }
-                None => {
-                    offsets.push((block_target, text.len() + 2));
-                    0
-                }
-            };
-            if block_target == target && start < shown.end && shown.start < start + text.len() {
+            if block_target == target
+                && let Some(span) = spans.next()
+                && span.start < shown.end
+                && shown.start < span.end
+            {
                 continue;
             }
             let Some((_, generator)) = self.generators.iter().find(|(t, _)| *t == block_target) else {
@@ -111,27 +133,14 @@ impl Snippeter {
         }
         snippets
     }
+}
 
-    /// The fragment with the most highlights over the document's targets.
-    fn best(&self, doc: &Document) -> Option<(Target, tantivy::snippet::Snippet)> {
-        let mut best = None;
-        let mut best_marks = 0;
-        for (target, generator) in &self.generators {
-            let text = doc.text_for(*target);
-            if text.is_empty() {
-                continue;
-            }
-            let snippet = generator.snippet(&text);
-            let marks = snippet.highlighted().len();
-            if marks > best_marks {
-                best_marks = marks;
-                best = Some((*target, snippet));
-            }
-        }
-        // None when matched in the title or metadata only, or with no query:
-        // the start of the text then says best what the document is about.
-        best
-    }
+/// The best fragment of a document for one query, and where the blocks of
+/// its target sit in the text it was cut from.
+pub(crate) struct Matched {
+    target: Target,
+    snippet: tantivy::snippet::Snippet,
+    blocks: Vec<std::ops::Range<usize>>,
 }
 
 /// The first characters of the document's text as a snippet, if it has

@@ -4,7 +4,7 @@ use std::time::Instant;
 
 use super::facets::generated;
 use super::*;
-use crate::{MAX_EXPORT, MAX_PER_PAGE, Sort};
+use crate::{Facets, MAX_EXPORT, MAX_PER_PAGE, Sort};
 
 /// More documents than a page can hold, two of them translations.
 fn large() -> (SearchIndex, usize) {
@@ -129,4 +129,57 @@ fn export_still_checks_the_dates() {
         .expect_err("from after to");
     assert!(error.is_caller_error());
     assert_eq!(MAX_EXPORT, 10_000);
+}
+
+#[test]
+fn export_rows_are_the_export_without_versions_parents_or_facets() {
+    let (index, _) = large();
+    let corpus = corpus_index();
+    let requests = [
+        (&index, literal()),
+        (
+            &index,
+            SearchRequest {
+                query: "accueil OR asile".into(),
+                ..literal()
+            },
+        ),
+        (
+            &index,
+            SearchRequest {
+                sort: Sort::Date,
+                collapse: false,
+                ..literal()
+            },
+        ),
+        (&corpus, literal()),
+        (
+            &corpus,
+            SearchRequest {
+                query: "accueil".into(),
+                ..SearchRequest::default()
+            },
+        ),
+    ];
+    for (index, request) in requests {
+        let full = index.export(&request, MAX_EXPORT).expect("export");
+        let rows = index.export_rows(&request, MAX_EXPORT).expect("export rows");
+        let ids = |results: &SearchResults| -> Vec<String> {
+            results.hits.iter().map(|hit| hit.id.clone()).collect()
+        };
+        assert_eq!(ids(&rows), ids(&full), "{request:?}");
+        assert_eq!(rows.total, full.total, "{request:?}");
+        assert_eq!(rows.facets, Facets::default());
+        for (row, hit) in rows.hits.iter().zip(&full.hits) {
+            assert!(row.versions.is_empty() && row.parent.is_none(), "{row:?}");
+            assert_eq!(row.parent_url, hit.parent_url);
+            assert_eq!(row.snippets, hit.snippets);
+            assert_eq!(row.score, hit.score);
+        }
+    }
+    // The full export does list versions and parents.
+    let full = corpus.export(&literal(), MAX_EXPORT).expect("export");
+    assert!(full.hits.iter().any(|hit| hit.parent.is_some()));
+    let full = index.export(&literal(), MAX_EXPORT).expect("export");
+    assert!(full.hits.iter().any(|hit| !hit.versions.is_empty()));
 }

@@ -31,7 +31,12 @@ fn long_document() -> Document {
 #[test]
 fn a_hit_has_up_to_three_snippets_from_different_blocks_best_first() {
     let index = index_with(&[long_document()]);
-    let hit = &search(&index, "accueil").hits[0];
+    assert_three_snippets_from_different_blocks(&search(&index, "accueil").hits[0]);
+}
+
+/// Three snippets of [`long_document`] for `accueil`, best first, each
+/// from its own block.
+fn assert_three_snippets_from_different_blocks(hit: &crate::Hit) {
     assert_eq!(hit.snippets.len(), 3, "{:?}", hit.snippets);
     assert_eq!(hit.snippets[0], hit.snippet);
     assert!(hit.snippets[0].contains("Premier"), "{:?}", hit.snippets);
@@ -78,4 +83,13 @@ fn no_query_gives_the_lead_or_nothing() {
     // A title-only match shows the lead alone too.
     let titled = &search(&index, "long").hits[0];
     assert_eq!(titled.snippets, ["Introduction générale sans le mot cherché."]);
+}
+
+#[test]
+fn an_empty_leading_block_does_not_shift_the_blocks_a_snippet_covers() {
+    let mut document = long_document();
+    document.blocks.insert(0, block(Some("fr"), ""));
+    document.blocks.insert(2, block(Some("fr"), "  "));
+    let index = index_with(&[document]);
+    assert_three_snippets_from_different_blocks(&search(&index, "accueil").hits[0]);
 }
