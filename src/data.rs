@@ -38,6 +38,14 @@ pub struct CrawlRecord {
     pub failed: usize,
 }
 
+/// An index on disk built by another version of migrasearch (another
+/// schema): it must be rebuilt from the archive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outdated {
+    /// What the index library found incompatible.
+    pub reason: String,
+}
+
 #[derive(Debug, Clone)]
 pub struct DataDir {
     root: PathBuf,
@@ -98,36 +106,46 @@ impl DataDir {
         std::fs::rename(&temp, &path).with_context(|| format!("replacing {}", path.display()))
     }
 
+    /// Opens the index, creating an empty one if there is none; `Ok(Err)`
+    /// when the one on disk was built with another schema. One open for
+    /// callers that handle that case (rebuild), where checking first and
+    /// opening after would open it twice.
+    pub fn open_checked(&self) -> anyhow::Result<Result<SearchIndex, Outdated>> {
+        match SearchIndex::open_or_create(&self.index_dir()) {
+            Ok(index) => Ok(Ok(index)),
+            Err(index::Error::Incompatible(reason)) => Ok(Err(Outdated { reason })),
+            Err(error) => {
+                Err(error).with_context(|| format!("opening the index in {}", self.index_dir().display()))
+            }
+        }
+    }
+
     /// Opens the index, creating an empty one if there is none. An index
     /// built by another version (another schema) is refused with what to do.
     pub fn open_or_create_index(&self) -> anyhow::Result<SearchIndex> {
-        match SearchIndex::open_or_create(&self.index_dir()) {
-            Err(index::Error::Incompatible(reason)) => bail!(
+        match self.open_checked()? {
+            Ok(index) => Ok(index),
+            Err(Outdated { reason }) => bail!(
                 "the index in {} was built by another version of migrasearch ({reason}); rebuild it \
                  from the archive with `migrasearch reindex --data {}` (no network needed)",
                 self.index_dir().display(),
                 self.root.display()
             ),
-            opened => opened.with_context(|| format!("opening the index in {}", self.index_dir().display())),
         }
-    }
-
-    /// Whether the index on disk was built with another schema.
-    pub fn index_is_outdated(&self) -> bool {
-        matches!(
-            SearchIndex::open_or_create(&self.index_dir()),
-            Err(index::Error::Incompatible(_))
-        )
     }
 
     /// Opens the index for a full rebuild: one built with another schema is
     /// removed first (its content comes back from the archive).
     pub fn open_index_for_rebuild(&self) -> anyhow::Result<SearchIndex> {
-        if self.index_is_outdated() {
-            std::fs::remove_dir_all(self.index_dir())
-                .with_context(|| format!("removing the outdated index in {}", self.index_dir().display()))?;
+        match self.open_checked()? {
+            Ok(index) => Ok(index),
+            Err(_) => {
+                std::fs::remove_dir_all(self.index_dir()).with_context(|| {
+                    format!("removing the outdated index in {}", self.index_dir().display())
+                })?;
+                self.open_or_create_index()
+            }
         }
-        self.open_or_create_index()
     }
 
     /// Opens an index that must exist (for `serve` and `search`).

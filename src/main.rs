@@ -8,6 +8,8 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
 use crawler::{CrawlConfig, Mirror};
+use index::SearchIndex;
+use migrasearch::api::export::snippet_text;
 use migrasearch::data::DataDir;
 use migrasearch::params::SearchParams;
 use migrasearch::pipeline::{RunSummary, crawl_into, reindex};
@@ -232,15 +234,24 @@ async fn main() -> anyhow::Result<()> {
 
 async fn demo(addr: SocketAddr, data: &DataDir, recrawl: bool) -> anyhow::Result<()> {
     let started = Instant::now();
-    if data.index_is_outdated() {
-        eprintln!(
-            "the index in {} was built by another version of migrasearch: rebuilding it from the archive",
-            data.root().display()
-        );
-        reindex(&load_config(None)?, data)?;
-    }
-    let documents = data.open_or_create_index()?.num_docs();
-    if documents == 0 || recrawl {
+    // Opened once here and handed to the server when reused as it is.
+    let (index, documents) = match data.open_checked()? {
+        Ok(index) => {
+            let documents = index.num_docs();
+            (Some(index), documents)
+        }
+        Err(_) => {
+            eprintln!(
+                "the index in {} was built by another version of migrasearch: rebuilding it from the archive",
+                data.root().display()
+            );
+            let entries = reindex(&load_config(None)?, data)?;
+            (None, u64::try_from(entries).unwrap_or(u64::MAX))
+        }
+    };
+    let index = if documents == 0 || recrawl {
+        // The crawl writes through its own handle; the server opens the result.
+        drop(index);
         let mirror_addr = mirror::spawn(mirror::RequestLog::default())
             .await
             .context("starting the bundled mirror")?;
@@ -256,14 +267,20 @@ async fn demo(addr: SocketAddr, data: &DataDir, recrawl: bool) -> anyhow::Result
         }
         let summary = crawl_into(config, data).await?;
         print_summary(&summary);
+        None
     } else {
         eprintln!(
             "reusing the index in {} ({documents} documents; --recrawl to crawl the mirror again)",
             data.root().display()
         );
-    }
+        index
+    };
     eprintln!("ready in {:.1} s", started.elapsed().as_secs_f64());
-    serve(addr, data).await
+    let index = match index {
+        Some(index) => index,
+        None => data.open_index()?,
+    };
+    serve_index(addr, index, data).await
 }
 
 fn load_config(path: Option<&Path>) -> anyhow::Result<CrawlConfig> {
@@ -393,7 +410,10 @@ fn print_summary(summary: &RunSummary) {
 }
 
 async fn serve(addr: SocketAddr, data: &DataDir) -> anyhow::Result<()> {
-    let index = data.open_index()?;
+    serve_index(addr, data.open_index()?, data).await
+}
+
+async fn serve_index(addr: SocketAddr, index: SearchIndex, data: &DataDir) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("binding {addr}"))?;
@@ -486,17 +506,8 @@ async fn search(args: SearchArgs) -> anyhow::Result<()> {
             .snippet
             .replace("<mark>", "\x1b[1m")
             .replace("</mark>", "\x1b[0m");
-        println!("   {}", html_unescape(&snippet));
+        // Snippets are HTML for the web; the terminal wants plain text.
+        println!("   {}", snippet_text(&snippet));
     }
     Ok(())
-}
-
-/// Snippets are HTML for the web; the terminal wants plain text.
-fn html_unescape(text: &str) -> String {
-    text.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&amp;", "&")
 }

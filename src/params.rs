@@ -79,13 +79,7 @@ impl SearchParams {
         let mut params = SearchParams::default();
         for (key, value) in pairs {
             let value: String = value.into();
-            let single = |slot: &mut Option<String>, name: &str| {
-                if slot.is_some() {
-                    return Err(invalid(name, "given more than once"));
-                }
-                *slot = Some(value.clone());
-                Ok(())
-            };
+            let single = |slot: &mut Option<String>, name: &str| single(slot, name, value.clone());
             match key.as_ref() {
                 "q" => single(&mut params.q, "q")?,
                 "from" => single(&mut params.from, "from")?,
@@ -169,22 +163,10 @@ impl SearchParams {
                 .filter(|v| !v.is_empty())
                 .collect()
         };
-        let expand = switch("expand", self.expand.as_deref())?;
-        let fuzzy = switch("fuzzy", self.fuzzy.as_deref())?;
-        let decompound = switch("decompound", self.decompound.as_deref())?;
-        let collapse = switch("collapse", self.collapse.as_deref())?;
-        let prefer_language = match self.lang.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(lang) => match LANGUAGES.contains(&lang.to_ascii_lowercase().as_str()) {
-                true => Some(lang.to_ascii_lowercase()),
-                false => {
-                    return Err(invalid(
-                        "lang",
-                        format!("`{lang}` is not one of {}", LANGUAGES.join(", ")),
-                    ));
-                }
-            },
-        };
+        let expand = switch("expand", self.expand.as_deref(), true)?;
+        let fuzzy = switch("fuzzy", self.fuzzy.as_deref(), true)?;
+        let decompound = switch("decompound", self.decompound.as_deref(), true)?;
+        let collapse = switch("collapse", self.collapse.as_deref(), true)?;
         let closed = |name: &str, values: &[String], allowed: &[&str]| -> Result<Vec<String>, ParamError> {
             clean(values)
                 .into_iter()
@@ -198,6 +180,10 @@ impl SearchParams {
                 })
                 .collect()
         };
+        // One value at most (`single`): the first, if any, once checked.
+        let prefer_language = closed("lang", self.lang.as_slice(), LANGUAGES)?
+            .into_iter()
+            .next();
         Ok(SearchRequest {
             query: query.trim().to_owned(),
             filters: Filters {
@@ -224,10 +210,20 @@ impl SearchParams {
     }
 }
 
-/// A feature switch, on unless `false` (or `0`).
-fn switch(name: &str, value: Option<&str>) -> Result<bool, ParamError> {
+/// Stores the value of a parameter that may be given once.
+pub(crate) fn single(slot: &mut Option<String>, name: &str, value: String) -> Result<(), ParamError> {
+    if slot.is_some() {
+        return Err(invalid(name, "given more than once"));
+    }
+    *slot = Some(value);
+    Ok(())
+}
+
+/// A switch: `true`/`1` or `false`/`0`; `default` when absent or empty.
+pub(crate) fn switch(name: &str, value: Option<&str>, default: bool) -> Result<bool, ParamError> {
     match value.map(str::trim) {
-        None | Some("") | Some("true") | Some("1") => Ok(true),
+        None | Some("") => Ok(default),
+        Some("true") | Some("1") => Ok(true),
         Some("false") | Some("0") => Ok(false),
         Some(other) => Err(invalid(name, format!("`{other}` is not true or false"))),
     }
@@ -238,7 +234,8 @@ fn parse_day(name: &str, value: &str) -> Result<NaiveDate, ParamError> {
         .map_err(|_| invalid(name, format!("`{value}` is not a date in the form YYYY-MM-DD")))
 }
 
-fn bounded(
+/// A whole number from `min` to `max`; `default` when absent.
+pub(crate) fn bounded(
     name: &str,
     value: Option<&str>,
     default: usize,

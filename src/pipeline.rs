@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::io::IsTerminal;
 
 use anyhow::Context;
-use crawler::archive::{ArchiveWriter, latest_per_url, read_archive};
+use crawler::archive::{ArchiveWriter, latest_per_url, read_archive, redirects};
 use crawler::state::CrawlState;
 use crawler::{CrawlConfig, CrawlEvent, CrawlReport};
 use index::SearchIndex;
@@ -171,13 +171,14 @@ fn forget_unindexed(state: &mut CrawlState, index: &SearchIndex) -> anyhow::Resu
 
 /// Rebuilds the whole index from the archive, without any network access.
 /// Returns the number of index entries (documents and their passages).
-/// Listing-only items are not rebuilt: they depend on what the crawl could
-/// fetch, which the archive alone does not say.
+/// Listing-only items are rebuilt too: an item is one when its link, after
+/// the archived redirects, leads to no archived page, as the crawl decides.
 pub fn reindex(config: &CrawlConfig, data: &DataDir) -> anyhow::Result<usize> {
     let responses = read_archive(&data.archive_dir())
         .with_context(|| format!("reading the archive in {}", data.archive_dir().display()))?;
+    let moved = redirects(&responses);
     let responses = latest_per_url(responses);
-    let documents = crawler::replay::documents_from_archive(config, &responses);
+    let documents = crawler::replay::documents_from_archive(config, &responses, &moved);
     let index = data.open_index_for_rebuild()?;
     let mut writer = index.writer().context("opening the index writer")?;
     writer.delete_all().context("clearing the index")?;

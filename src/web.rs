@@ -4,8 +4,8 @@
 //! The page links its assets as `/assets/app.js?v=VERSION`, where `VERSION`
 //! is a hash of the assets computed at compile time: a new binary with other
 //! assets gets other URLs, so browsers may keep the old ones forever. The
-//! same hash is the assets' `ETag`, for requests without (or with a stale)
-//! `?v=`.
+//! same hash is the assets' (weak) `ETag`, for requests without (or with a
+//! stale) `?v=`.
 
 use std::sync::LazyLock;
 
@@ -70,7 +70,8 @@ fn asset(
     body: &'static str,
     content_type: &'static str,
 ) -> Response {
-    let etag = format!("\"{}\"", *VERSION);
+    // Weak: the compression layer changes the bytes, not what they mean.
+    let etag = format!("W/\"{}\"", *VERSION);
     let current = query.as_deref() == Some(&format!("v={}", *VERSION));
     // Only a URL carrying this version may be cached for good; any other is revalidated.
     let cache = if current {
@@ -78,10 +79,7 @@ fn asset(
     } else {
         "no-cache"
     };
-    let mut response = if headers
-        .get(header::IF_NONE_MATCH)
-        .is_some_and(|tags| tags.as_bytes() == etag.as_bytes())
-    {
+    let mut response = if crate::api::etag_matches(headers, &etag) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
         ([(header::CONTENT_TYPE, content_type)], body).into_response()
@@ -103,6 +101,12 @@ mod tests {
         assert!(!PAGE.contains(VERSION_PLACEHOLDER));
         assert!(PAGE.contains(&format!("/assets/app.js?v={}", *VERSION)));
         assert!(PAGE.contains(&format!("/assets/app.css?v={}", *VERSION)));
+    }
+
+    #[test]
+    fn the_pager_stops_at_the_last_page_the_api_serves() {
+        let constant = format!("const MAX_PAGE = {};", crate::params::MAX_PAGE);
+        assert!(APP_JS.contains(&constant), "app.js should declare {constant}");
     }
 
     #[test]

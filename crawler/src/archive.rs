@@ -247,6 +247,38 @@ pub fn latest_per_url(responses: Vec<ArchivedResponse>) -> Vec<ArchivedResponse>
     latest
 }
 
+/// Where URLs last redirected to: URL → target (its `Location`, resolved
+/// against the URL, not canonicalised) for each URL whose newest 2xx or 3xx
+/// response (304 aside) is a redirect with a readable `Location`. The
+/// counterpart of [`latest_per_url`], which keeps content only: `reindex`
+/// follows these as the crawl follows redirects.
+pub fn redirects(responses: &[ArchivedResponse]) -> HashMap<String, String> {
+    let mut latest: HashMap<&str, &ArchivedResponse> = HashMap::new();
+    for response in responses {
+        if !(200..400).contains(&response.status) || response.status == 304 {
+            continue;
+        }
+        match latest.get(response.url.as_str()) {
+            Some(kept) if kept.fetched_at > response.fetched_at => {}
+            _ => {
+                latest.insert(&response.url, response);
+            }
+        }
+    }
+    latest
+        .into_iter()
+        .filter(|(_, response)| (300..400).contains(&response.status))
+        .filter_map(|(url, response)| {
+            let location = response
+                .response_headers
+                .iter()
+                .find(|(name, _)| name.eq_ignore_ascii_case("location"))?;
+            let target = url::Url::parse(url).ok()?.join(location.1.trim()).ok()?;
+            Some((url.to_owned(), target.to_string()))
+        })
+        .collect()
+}
+
 /// The newest archived content of one URL (chosen as by [`latest_per_url`]),
 /// reading only that URL's bodies.
 pub fn find(dir: &Path, url: &str) -> Result<Option<ArchivedResponse>> {
@@ -762,6 +794,27 @@ mod tests {
         let all = read_archive(dir.path()).unwrap();
         assert_eq!(all.len(), 6);
         assert_eq!(latest_per_url(all), [new_a, old_c]);
+    }
+
+    #[test]
+    fn redirects_are_the_newest_answer_of_their_url() {
+        let moved = |url: &str, at: i64, location: &str| {
+            let mut r = response(url, at, 301, b"");
+            r.response_headers.push(("Location".into(), location.into()));
+            r
+        };
+        let all = [
+            moved("https://a.example/old", 0, "/new"),
+            moved("https://a.example/back", 0, "https://a.example/x"),
+            response("https://a.example/back", 100, 200, b"content again"),
+            moved("https://a.example/checked", 0, "https://b.example/y"),
+            response("https://a.example/checked", 100, 304, b""),
+            response("https://a.example/nowhere", 0, 302, b""),
+        ];
+        let found = redirects(&all);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found["https://a.example/old"], "https://a.example/new");
+        assert_eq!(found["https://a.example/checked"], "https://b.example/y");
     }
 
     #[test]

@@ -237,7 +237,7 @@ enum Outcome {
     Page {
         item: Box<Queued>,
         // Boxed: a fetched page is much larger than the other outcomes.
-        result: std::result::Result<Box<(Fetched, Page, Vec<ListingItem>)>, FetchError>,
+        result: std::result::Result<Box<(Fetched, Page)>, FetchError>,
         took: Duration,
     },
 }
@@ -470,7 +470,7 @@ pub async fn crawl(
                 };
                 host.busy = false;
                 host.next_at = Instant::now() + host.delay;
-                let (fetched, page, listing_items) = match result {
+                let (fetched, page) = match result {
                     Ok(answer) => *answer,
                     Err(e) => {
                         warn!(url = %item.url, error = %e, "fetch failed");
@@ -637,13 +637,13 @@ pub async fn crawl(
                             links,
                             canonical,
                             alternates,
+                            listing_items,
                         } = *page;
-                        if let Some(canonical) = canonical.map(|c| canonicalize(&c, &aliases)) {
-                            // The page's own canonical link wins over the URL that led to it.
-                            if canonical.host_str() == item.url.host_str() && source.in_scope(&canonical) {
-                                frontier.seen.insert(canonical.to_string());
-                                document.url = canonical.to_string();
-                            }
+                        if let Some(canonical) =
+                            own_canonical(canonical.as_ref(), &item.url, source, &aliases)
+                        {
+                            frontier.seen.insert(canonical.to_string());
+                            document.url = canonical.to_string();
                         }
                         let own = [document.url.as_str(), item.url.as_str()];
                         document.translations = translations(&alternates, &own, source, &aliases);
@@ -655,22 +655,7 @@ pub async fn crawl(
                         }
                         if is_listing {
                             report.listings += 1;
-                            let mut items = listing_items;
-                            for listed in &mut items {
-                                listed.link = listed.link.take().map(|l| canonicalize(&l, &aliases));
-                            }
-                            // An entry leading to another listing (a theme, the
-                            // next page) is navigation, not an item.
-                            items.retain(|listed| {
-                                let listing = |l: &Url| config.source_for(l).is_some_and(|s| s.is_listing(l));
-                                !listed.link.as_ref().is_some_and(listing)
-                            });
-                            let listing = ListingPage {
-                                url: document.url.clone(),
-                                source: source.id.clone(),
-                                title: document.title.clone(),
-                                items,
-                            };
+                            let listing = listing_page(&config, &aliases, source, &document, listing_items);
                             listing_pages.insert(listing.url.clone(), listing);
                             None
                         } else {
@@ -754,6 +739,43 @@ pub async fn crawl(
     Ok(report)
 }
 
+/// A page's own canonical link, canonicalised, when it wins over the URL
+/// that led to the page: same host, in the source's scope.
+pub(crate) fn own_canonical(
+    canonical: Option<&Url>,
+    url: &Url,
+    source: &Source,
+    aliases: &[(String, String)],
+) -> Option<Url> {
+    canonical
+        .map(|c| canonicalize(c, aliases))
+        .filter(|c| c.host_str() == url.host_str() && source.in_scope(c))
+}
+
+/// A listing page's items as kept until the end of a crawl (or replay):
+/// links canonicalised, entries leading to another listing (a theme, the
+/// next page) dropped as navigation. `document` is the listing's, its URL
+/// already the canonical one.
+pub(crate) fn listing_page(
+    config: &CrawlConfig,
+    aliases: &[(String, String)],
+    source: &Source,
+    document: &Document,
+    mut items: Vec<ListingItem>,
+) -> ListingPage {
+    for listed in &mut items {
+        listed.link = listed.link.take().map(|l| canonicalize(&l, aliases));
+    }
+    let is_listing = |l: &Url| config.source_for(l).is_some_and(|s| s.is_listing(l));
+    items.retain(|listed| !listed.link.as_ref().is_some_and(is_listing));
+    ListingPage {
+        url: document.url.clone(),
+        source: source.id.clone(),
+        title: document.title.clone(),
+        items,
+    }
+}
+
 /// Whether a listing item's canonical link ended up as an indexed document:
 /// its state names one, or it moved (redirect, canonical link, duplicate
 /// content) to a URL that does. A redirect of an earlier crawl, whose target
@@ -764,22 +786,46 @@ fn has_document(
     moved: &HashMap<String, String>,
     indexed: &HashSet<String>,
 ) -> bool {
+    let is_document =
+        |url: &str| indexed.contains(url) || state.get(url).is_some_and(|k| k.document_url.is_some());
+    match follow_moves(link, moved, is_document) {
+        Followed::Document => true,
+        Followed::Stopped(url) => state
+            .get(url)
+            .and_then(|k| k.status)
+            .is_some_and(|s| (300..400).contains(&s)),
+        Followed::TooFar => false,
+    }
+}
+
+/// Where following moved URLs from a link ended.
+pub(crate) enum Followed<'a> {
+    /// At a URL that is a document.
+    Document,
+    /// At this URL, which is no document and did not move.
+    Stopped(&'a str),
+    /// In a loop, or a chain longer than [`MAX_MOVES`].
+    TooFar,
+}
+
+/// Follows `moved` (old URL → new URL) from `link` until `is_document`
+/// accepts a URL, at most [`MAX_MOVES`] moves.
+pub(crate) fn follow_moves<'a>(
+    link: &'a str,
+    moved: &'a HashMap<String, String>,
+    is_document: impl Fn(&str) -> bool,
+) -> Followed<'a> {
     let mut url = link;
     for _ in 0..=MAX_MOVES {
-        let known = state.get(url);
-        if indexed.contains(url) || known.is_some_and(|k| k.document_url.is_some()) {
-            return true;
+        if is_document(url) {
+            return Followed::Document;
         }
         match moved.get(url) {
             Some(next) => url = next,
-            None => {
-                return known
-                    .and_then(|k| k.status)
-                    .is_some_and(|s| (300..400).contains(&s));
-            }
+            None => return Followed::Stopped(url),
         }
     }
-    false
+    Followed::TooFar
 }
 
 /// One [`DocType::Listing`] document per listing page, its passages the
@@ -808,6 +854,7 @@ pub(crate) fn listing_documents(
             .as_ref()
             .and_then(extract::listing_item_type);
         let mut passages: Vec<Passage> = Vec::new();
+        let mut anchors: HashSet<String> = HashSet::new();
         for item in listing.items {
             if item.link.as_ref().is_some_and(|l| has_page(l.as_str())) {
                 continue;
@@ -819,8 +866,7 @@ pub(crate) fn listing_documents(
             if !seen.insert(key) {
                 continue;
             }
-            let taken: Vec<String> = passages.iter().map(|p| p.anchor.clone()).collect();
-            passages.push(item_passage(item, &taken, item_type));
+            passages.push(item_passage(item, &mut anchors, item_type));
         }
         let mut languages: Vec<String> = Vec::new();
         for lang in passages.iter().flat_map(|p| p.languages.iter()) {
@@ -849,14 +895,14 @@ pub(crate) fn listing_documents(
 }
 
 /// A listing item as a searchable passage of its listing.
-fn item_passage(item: ListingItem, taken: &[String], doc_type: Option<DocType>) -> Passage {
+fn item_passage(item: ListingItem, anchors: &mut HashSet<String>, doc_type: Option<DocType>) -> Passage {
     let text = std::iter::once(item.title.as_str())
         .chain(item.blocks.iter().map(|b| b.text.as_str()))
         .collect::<Vec<_>>()
         .join("\n");
     Passage {
         kind: PassageKind::Item,
-        anchor: extract::item_anchor(&item.title, taken),
+        anchor: extract::item_anchor(&item.title, anchors),
         organisations: crate::organisations::find_organisations(&text),
         title: item.title,
         blocks: item.blocks,
@@ -1091,7 +1137,7 @@ async fn fetch_page(
     config: &CrawlConfig,
     fetcher: &Fetcher,
     item: &Queued,
-) -> std::result::Result<(Fetched, Page, Vec<ListingItem>), FetchError> {
+) -> std::result::Result<(Fetched, Page), FetchError> {
     let source = &config.sources[item.source];
     let validators = match &item.previous {
         // Only a copy we indexed can be revalidated; a page that is missing
@@ -1106,7 +1152,7 @@ async fn fetch_page(
         .get(config, &item.url, &config.limits(source), &validators)
         .await?;
     if !(200..300).contains(&answer.status) {
-        return Ok((answer, Page::None, Vec::new()));
+        return Ok((answer, Page::None));
     }
     if item.sitemap {
         let body = std::mem::take(&mut answer.body);
@@ -1114,10 +1160,10 @@ async fn fetch_page(
             .await
             .map_err(|e| FetchError::Network(format!("sitemap parsing failed: {e}")))?;
         answer.body = body;
-        return Ok((answer, Page::Sitemap(sitemap), Vec::new()));
+        return Ok((answer, Page::Sitemap(sitemap)));
     }
     if answer.body.is_empty() {
-        return Ok((answer, Page::Unusable("empty body".into()), Vec::new()));
+        return Ok((answer, Page::Unusable("empty body".into())));
     }
     let content_type = answer
         .content_type
@@ -1130,23 +1176,25 @@ async fn fetch_page(
     let is_pdf = content_type.contains("pdf") || body.starts_with(b"%PDF");
     let is_listing = source.is_listing(&item.url);
     // Extraction is CPU work: keep it off the async threads.
-    let (page, items, body) = tokio::task::spawn_blocking(move || {
-        let page = extract_body(&url, &body, &content_type, &source_id, is_pdf);
-        let items = match &page {
-            Page::Html(_) if is_listing => {
-                extract::listing_items(&url, &decode_html(&body, Some(&content_type)))
-            }
-            _ => Vec::new(),
-        };
-        (page, items, body)
+    let (page, body) = tokio::task::spawn_blocking(move || {
+        let page = extract_body(&url, &body, &content_type, &source_id, is_pdf, is_listing);
+        (page, body)
     })
     .await
     .map_err(|e| FetchError::Network(format!("extraction failed: {e}")))?;
     answer.body = body;
-    Ok((answer, page, items))
+    Ok((answer, page))
 }
 
-pub(crate) fn extract_body(url: &Url, body: &[u8], content_type: &str, source: &str, is_pdf: bool) -> Page {
+/// Extracts a fetched body: a PDF, or HTML (with its items when `is_listing`).
+pub(crate) fn extract_body(
+    url: &Url,
+    body: &[u8],
+    content_type: &str,
+    source: &str,
+    is_pdf: bool,
+    is_listing: bool,
+) -> Page {
     if is_pdf {
         return match extract::extract_pdf(url, body, source) {
             Ok(document) => Page::Pdf(Box::new(document)),
@@ -1161,7 +1209,10 @@ pub(crate) fn extract_body(url: &Url, body: &[u8], content_type: &str, source: &
         return Page::Unusable("binary body labelled as html".into());
     }
     let html = decode_html(body, Some(content_type));
-    Page::Html(Box::new(extract::extract_html(url, &html, source)))
+    Page::Html(Box::new(match is_listing {
+        true => extract::extract_listing_html(url, &html, source),
+        false => extract::extract_html(url, &html, source),
+    }))
 }
 
 #[cfg(test)]

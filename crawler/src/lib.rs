@@ -35,6 +35,7 @@ pub mod organisations;
 pub mod replay;
 pub mod robots;
 pub mod sitemap;
+mod slug;
 pub mod state;
 pub mod themes;
 pub mod urls;

@@ -260,21 +260,14 @@ const ORGANISATIONS: &[Organisation] = &[
     },
 ];
 
-/// Folds one character for name matching; `None` drops it into a separator.
+/// Folds one character for name matching: lowercase, accents folded
+/// (other characters, non-ASCII ones included, kept).
 fn fold_char(c: char, out: &mut String) {
-    match c {
-        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'À' | 'Á' | 'Â' | 'Ã' | 'Ä' | 'Å' => out.push('a'),
-        'ç' | 'Ç' => out.push('c'),
-        'è' | 'é' | 'ê' | 'ë' | 'È' | 'É' | 'Ê' | 'Ë' => out.push('e'),
-        'ì' | 'í' | 'î' | 'ï' | 'Ì' | 'Í' | 'Î' | 'Ï' => out.push('i'),
-        'ñ' | 'Ñ' => out.push('n'),
-        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'Ò' | 'Ó' | 'Ô' | 'Õ' | 'Ö' => out.push('o'),
-        'ù' | 'ú' | 'û' | 'ü' | 'Ù' | 'Ú' | 'Û' | 'Ü' => out.push('u'),
-        'ý' | 'ÿ' | 'Ý' => out.push('y'),
-        'œ' | 'Œ' => out.push_str("oe"),
-        'æ' | 'Æ' => out.push_str("ae"),
-        'ß' => out.push_str("ss"),
-        _ => out.extend(c.to_lowercase()),
+    for lower in c.to_lowercase() {
+        match crate::slug::fold_char(lower) {
+            Some(folded) => out.push_str(folded),
+            None => out.push(lower),
+        }
     }
 }
 

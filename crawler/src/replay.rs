@@ -7,22 +7,28 @@ use url::Url;
 
 use crate::archive::ArchivedResponse;
 use crate::config::CrawlConfig;
-use crate::crawl::{ListingPage, Page, extract_body, inherit_from_parent, listing_documents, translations};
+use crate::crawl::{
+    Followed, Page, extract_body, follow_moves, inherit_from_parent, listing_documents, listing_page,
+    own_canonical, translations,
+};
 use crate::document::Document;
-use crate::extract;
-use crate::fetch::decode_html;
 use crate::urls::canonicalize;
 
 /// The documents the archived responses give, as a crawl would have
 /// produced them: listings only for their items that have no page among
-/// the archived ones, canonical links followed, PDFs given
-/// their linking page's date and themes, the same content indexed once.
-/// `responses` should hold one (the newest 2xx) response per URL.
-pub fn documents_from_archive(config: &CrawlConfig, responses: &[ArchivedResponse]) -> Vec<Document> {
+/// the archived ones (an item whose link redirected to a page has one),
+/// canonical links followed, PDFs given their linking page's date and
+/// themes, the same content indexed once. `responses` should hold one (the
+/// newest 2xx) response per URL, `redirects` where URLs last redirected to
+/// (see [`crate::archive::redirects`]).
+pub fn documents_from_archive(
+    config: &CrawlConfig,
+    responses: &[ArchivedResponse],
+    redirects: &HashMap<String, String>,
+) -> Vec<Document> {
     let aliases = config.host_aliases();
     let mut pages = Vec::new();
     let mut files = Vec::new();
-    let mut listings = Vec::new();
     for response in responses.iter().filter(|r| (200..300).contains(&r.status)) {
         let Ok(url) = Url::parse(&response.url) else {
             continue;
@@ -38,48 +44,26 @@ pub fn documents_from_archive(config: &CrawlConfig, responses: &[ArchivedRespons
             .map(|(_, value)| value.to_ascii_lowercase())
             .unwrap_or_default();
         let is_pdf = content_type.contains("pdf") || response.body.starts_with(b"%PDF");
-        match extract_body(&url, &response.body, &content_type, &source.id, is_pdf) {
-            Page::Html(page) => {
-                if source.is_listing(&url) {
-                    let html = decode_html(&response.body, Some(&content_type));
-                    let mut items = extract::listing_items(&url, &html);
-                    for item in &mut items {
-                        item.link = item.link.take().map(|link| canonicalize(&link, &aliases));
-                    }
-                    // Entries leading to another listing are navigation.
-                    items.retain(|item| {
-                        let listing = |l: &Url| config.source_for(l).is_some_and(|s| s.is_listing(l));
-                        !item.link.as_ref().is_some_and(listing)
-                    });
-                    let own_url = match page.canonical.as_ref().map(|c| canonicalize(c, &aliases)) {
-                        Some(canonical)
-                            if canonical.host_str() == url.host_str() && source.in_scope(&canonical) =>
-                        {
-                            canonical.to_string()
-                        }
-                        _ => page.document.url.clone(),
-                    };
-                    listings.push(ListingPage {
-                        url: own_url,
-                        source: source.id.clone(),
-                        title: page.document.title.clone(),
-                        items,
-                    });
-                }
-                pages.push((url, source, *page));
-            }
+        let is_listing = source.is_listing(&url);
+        match extract_body(
+            &url,
+            &response.body,
+            &content_type,
+            &source.id,
+            is_pdf,
+            is_listing,
+        ) {
+            Page::Html(page) => pages.push((url, source, *page)),
             Page::Pdf(document) => files.push((url, *document)),
             Page::None | Page::Sitemap(_) | Page::Unusable(_) => {}
         }
     }
     let mut parents: HashMap<String, Document> = HashMap::new();
     let mut documents = Vec::new();
+    let mut listings = Vec::new();
     for (url, source, page) in pages {
         let mut document = page.document;
-        if let Some(canonical) = page.canonical.map(|c| canonicalize(&c, &aliases))
-            && canonical.host_str() == url.host_str()
-            && source.in_scope(&canonical)
-        {
+        if let Some(canonical) = own_canonical(page.canonical.as_ref(), &url, source, &aliases) {
             document.url = canonical.to_string();
         }
         let own = [document.url.as_str(), url.as_str()];
@@ -90,8 +74,15 @@ pub fn documents_from_archive(config: &CrawlConfig, responses: &[ArchivedRespons
                 parents.entry(file).or_insert_with(|| document.clone());
             }
         }
-        if !source.is_listing(&url) {
-            documents.push(document);
+        match source.is_listing(&url) {
+            true => listings.push(listing_page(
+                config,
+                &aliases,
+                source,
+                &document,
+                page.listing_items,
+            )),
+            false => documents.push(document),
         }
     }
     for (url, mut document) in files {
@@ -105,6 +96,97 @@ pub fn documents_from_archive(config: &CrawlConfig, responses: &[ArchivedRespons
     documents
         .retain(|d| seen_urls.insert(d.url.clone()) && seen_content.insert(crate::crawl::content_hash(d)));
     let has_page: HashSet<String> = documents.iter().map(|d| d.url.clone()).collect();
-    documents.extend(listing_documents(listings, |link| has_page.contains(link)));
+    // Item links are canonical: so must the redirects followed from them be.
+    let canonical = |url: &str| {
+        Url::parse(url)
+            .ok()
+            .map(|u| canonicalize(&u, &aliases).to_string())
+    };
+    let moved: HashMap<String, String> = redirects
+        .iter()
+        .filter_map(|(from, to)| Some((canonical(from)?, canonical(to)?)))
+        .collect();
+    let is_page = |link: &str| {
+        matches!(
+            follow_moves(link, &moved, |url| has_page.contains(url)),
+            Followed::Document
+        )
+    };
+    documents.extend(listing_documents(listings, is_page));
     documents
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::Utc;
+
+    use super::*;
+    use crate::archive::redirects;
+
+    fn archived(url: &str, status: u16, headers: &[(&str, &str)], body: &str) -> ArchivedResponse {
+        ArchivedResponse {
+            url: url.to_owned(),
+            fetched_at: Utc::now(),
+            status,
+            request_headers: Vec::new(),
+            response_headers: headers
+                .iter()
+                .map(|(name, value)| (name.to_string(), value.to_string()))
+                .collect(),
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    const HTML: (&str, &str) = ("Content-Type", "text/html; charset=utf-8");
+
+    #[test]
+    fn an_item_whose_link_redirected_to_a_page_has_a_page() {
+        let entry = |path: &str, title: &str| {
+            format!("<li><h2><a href=\"{path}\">{title}</a></h2><p>A teaser of the item.</p></li>")
+        };
+        let listing = format!(
+            "<html lang=en><body><main><h1>News</h1><ul>{}{}</ul></main></body></html>",
+            entry("/news/moved-item", "An item that moved to another address"),
+            entry("/news/lost-item", "An item whose page was never fetched"),
+        );
+        let article = "<html lang=en><body><main><h1>The moved item</h1>\
+             <p>Publication date: 3 March 2023</p>\
+             <p>The item's page, at its new address, with text about asylum.</p></main></body></html>";
+        let all = [
+            archived("https://emnbelgium.be/news?page=0", 200, &[HTML], &listing),
+            // Relative, through a host alias: both resolved as the crawl does.
+            archived(
+                "https://emnbelgium.be/news/moved-item",
+                301,
+                &[("Location", "//www.emnbelgium.be/news/step")],
+                "",
+            ),
+            archived(
+                "https://www.emnbelgium.be/news/step",
+                302,
+                &[("Location", "/news/new-address")],
+                "",
+            ),
+            archived("https://emnbelgium.be/news/new-address", 200, &[HTML], article),
+        ];
+        let moved = redirects(&all);
+        let documents = documents_from_archive(&CrawlConfig::default(), &all, &moved);
+        let listing = documents
+            .iter()
+            .find(|d| d.url == "https://emnbelgium.be/news?page=0")
+            .expect("the listing's document");
+        let anchors: Vec<&str> = listing.passages.iter().map(|p| p.anchor.as_str()).collect();
+        assert_eq!(anchors, ["item-an-item-whose-page-was-never-fetched"]);
+        assert!(
+            documents
+                .iter()
+                .any(|d| d.url == "https://emnbelgium.be/news/new-address")
+        );
+        // Without the redirects both items are listing-only.
+        let without = documents_from_archive(&CrawlConfig::default(), &all, &HashMap::new());
+        let listing = without
+            .iter()
+            .find(|d| d.url == "https://emnbelgium.be/news?page=0");
+        assert_eq!(listing.map(|d| d.passages.len()), Some(2));
+    }
 }

@@ -6,12 +6,13 @@ use axum::body::Body;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use index::Hit;
+use index::{Hit, SearchIndex};
 use serde::Serialize;
 use utoipa::{IntoParams, ToSchema};
 
-use super::search::{known_pairs, parse_limit, query_pairs};
+use super::search::{known_pairs, query_pairs};
 use super::{ApiError, blocking};
+use crate::params::bounded;
 use crate::server::AppState;
 
 /// Most similar documents one request returns.
@@ -30,13 +31,23 @@ fn no_document(id: &str) -> ApiError {
     ApiError::NotFound(format!("no document with id `{id}`"))
 }
 
-async fn stored(state: &AppState, id: &str) -> Result<index::StoredDocument, ApiError> {
+/// Looks document `id` up with `find` off the async threads; 404 when
+/// there is none.
+async fn lookup<T, F>(state: &AppState, id: &str, find: F) -> Result<T, ApiError>
+where
+    F: FnOnce(&SearchIndex, &str) -> index::Result<Option<T>> + Send + 'static,
+    T: Send + 'static,
+{
     checked_id(id)?;
     let index = state.index.clone();
-    let lookup = id.to_owned();
-    blocking(move || index.get(&lookup))
+    let wanted = id.to_owned();
+    blocking(move || find(&index, &wanted))
         .await??
         .ok_or_else(|| no_document(id))
+}
+
+async fn stored(state: &AppState, id: &str) -> Result<index::StoredDocument, ApiError> {
+    lookup(state, id, |index, id| index.get(id)).await
 }
 
 /// The document as it was indexed.
@@ -93,13 +104,8 @@ pub async fn similar(
     let [limit] = known_pairs(&pairs, &["limit"])?[..] else {
         unreachable!("one value per known parameter")
     };
-    let limit = parse_limit(limit, 10, MAX_SIMILAR)?;
-    checked_id(&id)?;
-    let index = state.index.clone();
-    let lookup = id.clone();
-    let hits = blocking(move || index.similar(&lookup, limit))
-        .await??
-        .ok_or_else(|| no_document(&id))?;
+    let limit = bounded("limit", limit, 10, 1, MAX_SIMILAR)?;
+    let hits = lookup(&state, &id, move |index, id| index.similar(id, limit)).await?;
     Ok(Json(Similar { id, hits }))
 }
 
@@ -147,20 +153,20 @@ pub async fn archived(State(state): State<AppState>, Path(id): Path<String>) -> 
     };
     let content_type =
         original("content-type").unwrap_or(HeaderValue::from_static("application/octet-stream"));
-    let mut reply = Response::new(Body::from(response.body.clone()));
+    let encoding = original("content-encoding");
+    let source = response.url;
+    let fetched_at = response.fetched_at;
+    let mut reply = Response::new(Body::from(response.body));
     let headers = reply.headers_mut();
     headers.insert(header::CONTENT_TYPE, content_type);
-    if let Some(encoding) = original("content-encoding") {
+    if let Some(encoding) = encoding {
         headers.insert(header::CONTENT_ENCODING, encoding);
     }
-    let fetched = response
-        .fetched_at
-        .format("%a, %d %b %Y %H:%M:%S GMT")
-        .to_string();
+    let fetched = fetched_at.format("%a, %d %b %Y %H:%M:%S GMT").to_string();
     if let Ok(value) = HeaderValue::from_str(&fetched) {
         headers.insert("memento-datetime", value);
     }
-    if let Ok(value) = HeaderValue::from_str(&format!("<{}>; rel=\"original\"", response.url)) {
+    if let Ok(value) = HeaderValue::from_str(&format!("<{source}>; rel=\"original\"")) {
         headers.insert(header::LINK, value);
     }
     // Archived pages carry their sites' scripts: sandboxed, they cannot run
@@ -173,7 +179,6 @@ pub async fn archived(State(state): State<AppState>, Path(id): Path<String>) -> 
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    *reply.body_mut() = Body::from(response.body);
     Ok(reply)
 }
 

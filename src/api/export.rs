@@ -97,7 +97,7 @@ pub async fn search_csv(
     take_switch(&mut pairs, "all")?;
     let request = request_from(pairs)?;
     let index = state.index.clone();
-    let results = blocking(move || index.export(&request, index::MAX_EXPORT)).await??;
+    let results = blocking(move || index.export_rows(&request, index::MAX_EXPORT)).await??;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
@@ -134,8 +134,9 @@ fn xml_escape(text: &str) -> String {
     out
 }
 
-/// A snippet (escaped HTML with `<mark>`) as plain text.
-fn plain_text(snippet: &str) -> String {
+/// A snippet (escaped HTML with `<mark>`) as plain text: tags dropped,
+/// entities decoded. For the feed and the terminal.
+pub fn snippet_text(snippet: &str) -> String {
     let mut text = String::with_capacity(snippet.len());
     let mut in_tag = false;
     for c in snippet.chars() {
@@ -196,7 +197,7 @@ pub fn write_atom(feed: &FeedInfo<'_>, hits: &[Hit]) -> String {
         let _ = writeln!(out, "    <title>{}</title>", e(&hit.title));
         let _ = writeln!(out, "    <link rel=\"alternate\" href=\"{}\"/>", e(&hit.url));
         let _ = writeln!(out, "    <updated>{}</updated>", rfc3339(date));
-        let summary = plain_text(&hit.snippet);
+        let summary = snippet_text(&hit.snippet);
         if !summary.trim().is_empty() {
             let _ = writeln!(out, "    <summary type=\"text\">{}</summary>", e(summary.trim()));
         }
@@ -209,15 +210,35 @@ pub fn write_atom(feed: &FeedInfo<'_>, hits: &[Hit]) -> String {
     out
 }
 
-/// The request URL, for the feed's id and self link.
+/// The request URL, for the feed's id and self link. Behind a reverse
+/// proxy, the scheme the client used comes from `Forwarded: proto=`
+/// (RFC 7239) or else `X-Forwarded-Proto`, and the host from `Forwarded:
+/// host=` (first element of each: the client's side); without them the
+/// scheme is `http` and the host the `Host` header's. Only `http` and
+/// `https` are taken as a scheme.
 fn request_url(headers: &HeaderMap, raw: Option<&str>) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
+    let text = |name: &str| headers.get(name).and_then(|h| h.to_str().ok());
+    // The first value of a list: the one the client's side of the first proxy saw.
+    let first = |value: &str| value.split(',').next().unwrap_or_default().trim().to_owned();
+    let forwarded = |key: &str| {
+        let element = first(text("forwarded")?);
+        element.split(';').find_map(|pair| {
+            let (name, value) = pair.split_once('=')?;
+            let value = value.trim().trim_matches('"');
+            (name.trim().eq_ignore_ascii_case(key) && !value.is_empty()).then(|| value.to_owned())
+        })
+    };
+    let scheme = forwarded("proto")
+        .or_else(|| text("x-forwarded-proto").map(first))
+        .map(|proto| proto.to_ascii_lowercase())
+        .filter(|proto| proto == "http" || proto == "https")
+        .unwrap_or_else(|| "http".to_owned());
+    let host = forwarded("host")
+        .or_else(|| text(header::HOST.as_str()).map(str::to_owned))
+        .unwrap_or_else(|| "localhost".to_owned());
     match raw {
-        Some(query) if !query.is_empty() => format!("http://{host}/api/search.atom?{query}"),
-        _ => format!("http://{host}/api/search.atom"),
+        Some(query) if !query.is_empty() => format!("{scheme}://{host}/api/search.atom?{query}"),
+        _ => format!("{scheme}://{host}/api/search.atom"),
     }
 }
 
@@ -282,13 +303,49 @@ mod tests {
     }
 
     #[test]
+    fn feed_urls_follow_the_proxy_headers() {
+        let url = |pairs: &[(&'static str, &'static str)]| {
+            let mut headers = HeaderMap::new();
+            for (name, value) in pairs {
+                headers.insert(*name, axum::http::HeaderValue::from_static(value));
+            }
+            request_url(&headers, Some("q=asile"))
+        };
+        assert_eq!(url(&[("host", "a.org")]), "http://a.org/api/search.atom?q=asile");
+        assert_eq!(
+            url(&[("host", "a.org"), ("x-forwarded-proto", "https")]),
+            "https://a.org/api/search.atom?q=asile"
+        );
+        assert_eq!(
+            url(&[
+                ("host", "internal:7700"),
+                (
+                    "forwarded",
+                    "for=1.2.3.4;proto=HTTPS;host=\"search.org\", for=5.6.7.8;proto=http"
+                ),
+                ("x-forwarded-proto", "http"),
+            ]),
+            "https://search.org/api/search.atom?q=asile"
+        );
+        assert_eq!(
+            url(&[("host", "a.org"), ("x-forwarded-proto", "https, http")]),
+            "https://a.org/api/search.atom?q=asile"
+        );
+        assert_eq!(
+            url(&[("host", "a.org"), ("x-forwarded-proto", "javascript")]),
+            "http://a.org/api/search.atom?q=asile"
+        );
+        assert_eq!(url(&[]), "http://localhost/api/search.atom?q=asile");
+    }
+
+    #[test]
     fn xml_text_is_escaped_and_cleaned() {
         assert_eq!(
             xml_escape("R&D <b> \"x\" \u{1}"),
             "R&amp;D &lt;b&gt; &quot;x&quot; "
         );
         assert_eq!(
-            plain_text("le <mark>retour</mark> &amp; l&#39;accueil"),
+            snippet_text("le <mark>retour</mark> &amp; l&#39;accueil"),
             "le retour & l'accueil"
         );
     }

@@ -17,7 +17,7 @@ use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
 use super::{ApiError, blocking};
-use crate::params::{ParamError, SearchParams};
+use crate::params::{ParamError, SearchParams, bounded, single, switch};
 use crate::server::AppState;
 
 /// The search response: the query echoed, the page of hits and facet counts
@@ -108,29 +108,19 @@ pub(crate) fn query_pairs(raw: Option<&str>) -> Vec<(String, String)> {
 
 /// Removes `name` from the pairs and reads it as a switch, off by default.
 pub(crate) fn take_switch(pairs: &mut Vec<(String, String)>, name: &str) -> Result<bool, ParamError> {
-    let mut value = false;
-    let mut seen = false;
-    let mut error = None;
-    pairs.retain(|(key, given)| {
+    let mut value = None;
+    let mut given = Ok(());
+    pairs.retain(|(key, text)| {
         if key != name {
             return true;
         }
-        match (seen, given.trim()) {
-            (true, _) => error = Some("given more than once".to_owned()),
-            (false, "true" | "1") => value = true,
-            (false, "" | "false" | "0") => value = false,
-            (false, other) => error = Some(format!("`{other}` is not true or false")),
+        if given.is_ok() {
+            given = single(&mut value, name, text.clone());
         }
-        seen = true;
         false
     });
-    match error {
-        Some(message) => Err(ParamError {
-            parameter: name.to_owned(),
-            message,
-        }),
-        None => Ok(value),
-    }
+    given?;
+    switch(name, value.as_deref(), false)
 }
 
 /// Checks the pairs into an index request.
@@ -214,13 +204,34 @@ async fn run_search(state: &AppState, request: SearchRequest, all: bool) -> Resu
 /// How long shared caches may keep a search response.
 const CACHE_CONTROL: &str = "public, max-age=60";
 
+/// Feeds serialized JSON straight into the hash, so that hashing needs no
+/// buffer the size of the body.
+struct HashWriter(xxhash_rust::xxh3::Xxh3);
+
+impl std::io::Write for HashWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.update(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// A search response with a validator: `ETag` from the hash of everything
 /// but `took_ms`, and 304 without a body when the client has it already.
 ///
 /// The tag is weak (`W/`): equal results differ in `took_ms` and, once
 /// compressed, in bytes, so byte-for-byte (strong) equality would never hold.
-fn cached(headers: &HeaderMap, response: &SearchResponse) -> Response {
-    let stable = serde_json::to_vec(&(
+///
+/// The body is serialized once, to the bytes sent (and not at all for a
+/// 304). The hash cannot be taken over those bytes, which hold `took_ms`:
+/// it streams a serialization of the other fields into the hasher, which
+/// allocates nothing, rather than cutting `took_ms` out of the bytes, which
+/// would depend on how serde_json lays out the fields.
+fn cached(headers: &HeaderMap, response: &SearchResponse) -> Result<Response, ApiError> {
+    let stable = (
         &response.query,
         response.total,
         response.page,
@@ -228,16 +239,11 @@ fn cached(headers: &HeaderMap, response: &SearchResponse) -> Response {
         &response.hits,
         &response.facets,
         &response.expansions,
-    ))
-    .unwrap_or_default();
-    let etag = format!("W/\"{:032x}\"", xxhash_rust::xxh3::xxh3_128(&stable));
-    let matches = headers
-        .get_all(header::IF_NONE_MATCH)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(','))
-        .map(str::trim)
-        .any(|tag| tag == "*" || tag.trim_start_matches("W/") == etag.trim_start_matches("W/"));
+    );
+    let mut hasher = HashWriter(xxhash_rust::xxh3::Xxh3::new());
+    serde_json::to_writer(&mut hasher, &stable)
+        .map_err(|e| ApiError::Internal(format!("hashing the response: {e}")))?;
+    let etag = format!("W/\"{:032x}\"", hasher.0.digest128());
     let validators = [
         (
             header::ETAG,
@@ -245,10 +251,13 @@ fn cached(headers: &HeaderMap, response: &SearchResponse) -> Response {
         ),
         (header::CACHE_CONTROL, HeaderValue::from_static(CACHE_CONTROL)),
     ];
-    match matches {
-        true => (StatusCode::NOT_MODIFIED, validators).into_response(),
-        false => (validators, Json(response)).into_response(),
+    if super::etag_matches(headers, &etag) {
+        return Ok((StatusCode::NOT_MODIFIED, validators).into_response());
     }
+    let body = serde_json::to_vec(response)
+        .map_err(|e| ApiError::Internal(format!("serializing the response: {e}")))?;
+    let content_type = [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))];
+    Ok((validators, content_type, body).into_response())
 }
 
 /// One page of hits with facet counts.
@@ -270,7 +279,7 @@ pub async fn search(
 ) -> Result<Response, ApiError> {
     let request = request_from(query_pairs(raw.as_deref()))?;
     let response = run_search(&state, request, false).await?;
-    Ok(cached(&headers, &response))
+    cached(&headers, &response)
 }
 
 /// The same search with its parameters in a JSON body: strings, numbers,
@@ -317,7 +326,7 @@ pub async fn search_json(
     let all = take_switch(&mut pairs, "all")?;
     let request = request_from(pairs)?;
     let response = run_search(&state, request, all).await?;
-    Ok(cached(&headers, &response))
+    cached(&headers, &response)
 }
 
 /// Most values one facet lookup returns.
@@ -343,18 +352,6 @@ pub struct FacetValues {
     pub prefix: String,
     /// Values with their number of documents, most frequent first.
     pub values: Vec<FacetCount>,
-}
-
-/// A `limit` parameter from 1 to `max`.
-pub(crate) fn parse_limit(value: Option<&str>, default: usize, max: usize) -> Result<usize, ParamError> {
-    let Some(value) = value else { return Ok(default) };
-    match value.trim().parse::<usize>() {
-        Ok(n) if (1..=max).contains(&n) => Ok(n),
-        _ => Err(ParamError {
-            parameter: "limit".into(),
-            message: format!("`{value}` must be a whole number from 1 to {max}"),
-        }),
-    }
 }
 
 /// Reads the only parameters an endpoint takes, refusing others and repeats.
@@ -404,7 +401,7 @@ pub async fn facet_values(
         unreachable!("one value per known parameter")
     };
     let prefix = prefix.unwrap_or_default().trim().to_owned();
-    let limit = parse_limit(limit, 10, MAX_FACET_VALUES)?;
+    let limit = bounded("limit", limit, 10, 1, MAX_FACET_VALUES)?;
     let index = state.index.clone();
     let (facet, lookup) = (name.clone(), prefix.clone());
     let values = blocking(move || index.facet_values(&facet, &lookup, limit))
@@ -464,6 +461,12 @@ mod tests {
         assert_eq!(pairs, [("q".to_owned(), "a".to_owned())]);
         let mut pairs = query_pairs(Some("all=maybe"));
         assert_eq!(take_switch(&mut pairs, "all").unwrap_err().parameter, "all");
+        let mut pairs = query_pairs(Some("all=true&all=true"));
+        let repeated = take_switch(&mut pairs, "all").unwrap_err();
+        assert_eq!(repeated.message, "given more than once");
+        for off in ["all=", "all=0", "q=a"] {
+            assert!(!take_switch(&mut query_pairs(Some(off)), "all").unwrap(), "{off}");
+        }
     }
 
     #[test]
@@ -475,7 +478,10 @@ mod tests {
         );
         let pairs = query_pairs(Some("prefx=cai"));
         assert_eq!(known_pairs(&pairs, &["prefix"]).unwrap_err().parameter, "prefx");
-        assert_eq!(parse_limit(Some("0"), 10, 100).unwrap_err().parameter, "limit");
-        assert_eq!(parse_limit(None, 10, 100).unwrap(), 10);
+        assert_eq!(
+            bounded("limit", Some("0"), 10, 1, 100).unwrap_err().parameter,
+            "limit"
+        );
+        assert_eq!(bounded("limit", None, 10, 1, 100).unwrap(), 10);
     }
 }

@@ -44,15 +44,10 @@ pub(crate) fn last_crawls(state: &AppState) -> BTreeMap<String, CrawlRecord> {
     responses((status = 200, description = "Index statistics and last crawls", body = Stats))
 )]
 pub async fn stats(State(state): State<AppState>) -> Result<Json<Stats>, ApiError> {
-    let index = state.index.clone();
-    let index_stats = blocking(move || index.stats()).await??;
-    let last_crawl = blocking({
-        let state = state.clone();
-        move || last_crawls(&state)
-    })
-    .await?;
+    // Both read files: one trip off the async threads.
+    let (index_stats, last_crawl) = blocking(move || (state.index.stats(), last_crawls(&state))).await?;
     Ok(Json(Stats {
-        index: index_stats,
+        index: index_stats?,
         last_crawl,
     }))
 }

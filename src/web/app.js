@@ -421,8 +421,11 @@ function renderHits(body, p) {
     (p.get("q") ? `<li>${esc(t("trySpelling"))}</li><li>${esc(t("tryLanguage"))}</li>` : "") + "</ul></div>";
 }
 
+// The API's last page (params::MAX_PAGE): deeper ones are refused with a 400.
+const MAX_PAGE = 500;
+
 function renderPager(body) {
-  const pages = Math.ceil(body.total / body.per_page) || 0;
+  const pages = Math.min(Math.ceil(body.total / body.per_page) || 0, MAX_PAGE);
   const page = body.page || 1;
   if (pages < 2) { $("pager").innerHTML = ""; return; }
   const shown = [...new Set([1, page - 2, page - 1, page, page + 1, page + 2, pages])].filter((n) => n >= 1 && n <= pages).sort((a, b) => a - b);

@@ -1,5 +1,5 @@
-//! HTML page → [`HtmlPage`]: the document, its links, canonical URL and
-//! language alternates.
+//! HTML page → [`HtmlPage`]: the document, its links, canonical URL,
+//! language alternates and, for a listing, its items.
 //!
 //! The main content is found by generic structure (`main`, `article`,
 //! `[role=main]`, `#content`...), labels are read from visible text, and the
@@ -15,6 +15,7 @@ use super::fields::{
     self, clean_title, date_only, first_sentence, strip_site_suffix, top_date, top_date_lines,
 };
 use super::labels::{self, Labels};
+use super::listing::{self, ListingItem};
 use super::passages;
 use super::text::{self, Line, Scope, collapse, inline_text, strip_markup};
 use crate::document::{Document, TextBlock};
@@ -39,6 +40,9 @@ pub struct HtmlPage {
     /// Other language versions: `(hreflang, url)` from `<link rel=alternate
     /// hreflang>` and the language switcher.
     pub alternates: Vec<(String, Url)>,
+    /// The entries of a listing page, from [`extract_listing_html`]; empty
+    /// from [`extract_html`].
+    pub listing_items: Vec<ListingItem>,
 }
 
 /// Parses one of the constant selectors below.
@@ -77,6 +81,16 @@ static IMG_ALT: LazyLock<Selector> = LazyLock::new(|| sel("img[alt]"));
 /// Extracts a fetched HTML page. `url` is the real page URL, `source` the
 /// source id copied into the document.
 pub fn extract_html(url: &Url, html: &str, source: &str) -> HtmlPage {
+    extract(url, html, source, false)
+}
+
+/// Extracts a listing page: as [`extract_html`], with its
+/// [`listing_items`](HtmlPage::listing_items) read from the same parse.
+pub fn extract_listing_html(url: &Url, html: &str, source: &str) -> HtmlPage {
+    extract(url, html, source, true)
+}
+
+fn extract(url: &Url, html: &str, source: &str, listing: bool) -> HtmlPage {
     let doc = Html::parse_document(html);
     let base = base_url(&doc, url);
     let canonical = link_tags(&doc, &base, "canonical")
@@ -199,11 +213,16 @@ pub fn extract_html(url: &Url, html: &str, source: &str) -> HtmlPage {
     document.doc_type = fields::doc_type(&document_url, source, &labels, &full_text);
     document.passages = passages::html_passages(root, &main_lines, html_lang.as_deref(), document.doc_type);
 
+    let listing_items = match listing {
+        true => listing::document_items(&doc, &base, html_lang.as_deref()),
+        false => Vec::new(),
+    };
     HtmlPage {
         document,
         links: anchors(&doc, &base),
         canonical,
         alternates,
+        listing_items,
     }
 }
 

@@ -7,7 +7,7 @@
 //! a heading or a link of several words. Drupal's `views-row`s, `<article>`
 //! teasers and `<li>` entries all fit.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use chrono::NaiveDate;
@@ -108,17 +108,22 @@ const READ_MORE: &[&str] = &[
 /// no repeated entries. `url` is the page's address, for relative links.
 pub fn listing_items(url: &Url, html: &str) -> Vec<ListingItem> {
     let doc = Html::parse_document(html);
-    let Some(root) = ROOTS.iter().find_map(|s| doc.select(s).next()) else {
-        return Vec::new();
-    };
     let html_lang = doc
         .select(&HTML_TAG)
         .next()
         .and_then(|h| h.value().attr("lang").map(str::to_string));
-    let base = base_url(&doc, url);
+    document_items(&doc, &base_url(&doc, url), html_lang.as_deref())
+}
+
+/// The items of a parsed listing page (for [`extract_listing_html`](super::extract_listing_html),
+/// which has parsed it already); `base` resolves relative links.
+pub(super) fn document_items(doc: &Html, base: &Url, html_lang: Option<&str>) -> Vec<ListingItem> {
+    let Some(root) = ROOTS.iter().find_map(|s| doc.select(s).next()) else {
+        return Vec::new();
+    };
     entries(root)
         .into_iter()
-        .filter_map(|entry| item(entry, &base, html_lang.as_deref()))
+        .filter_map(|entry| item(entry, base, html_lang))
         .collect()
 }
 
@@ -325,49 +330,10 @@ pub fn listing_item_type(listing: &Url) -> Option<DocType> {
 }
 
 /// `item-<slug>`: the title's first eight words in lowercase ASCII, joined
-/// by dashes; `-2`, `-3`... when `taken` already holds it.
-pub fn item_anchor(title: &str, taken: &[String]) -> String {
-    let mut folded = String::new();
-    for c in title.chars().flat_map(char::to_lowercase) {
-        match fold_char(c) {
-            Some(s) => folded.push_str(s),
-            None if c.is_ascii_alphanumeric() => folded.push(c),
-            None => folded.push(' '),
-        }
-    }
-    let words: Vec<&str> = folded.split_whitespace().take(8).collect();
-    let base = if words.is_empty() {
-        "item".to_string()
-    } else {
-        format!("item-{}", words.join("-"))
-    };
-    let mut anchor = base.clone();
-    let mut n = 2;
-    while taken.contains(&anchor) {
-        anchor = format!("{base}-{n}");
-        n += 1;
-    }
-    anchor
-}
-
-/// ASCII for the accented letters of French, Dutch and German.
-fn fold_char(c: char) -> Option<&'static str> {
-    Some(match c {
-        'à' | 'á' | 'â' | 'ä' | 'ã' | 'å' => "a",
-        'æ' => "ae",
-        'ç' => "c",
-        'è' | 'é' | 'ê' | 'ë' => "e",
-        'ì' | 'í' | 'î' | 'ï' => "i",
-        'ñ' => "n",
-        'ò' | 'ó' | 'ô' | 'ö' | 'õ' | 'ø' => "o",
-        'œ' => "oe",
-        'ù' | 'ú' | 'û' | 'ü' => "u",
-        'ý' | 'ÿ' => "y",
-        'ß' => "ss",
-        // Apostrophes join (`l'asile` → `lasile`) rather than split words.
-        '\'' | '’' => "",
-        _ => return None,
-    })
+/// by dashes; `-2`, `-3`... when `taken` already holds it. The anchor is
+/// added to `taken`.
+pub fn item_anchor(title: &str, taken: &mut HashSet<String>) -> String {
+    crate::slug::anchor("item", title, 8, taken)
 }
 
 #[cfg(test)]
@@ -519,16 +485,19 @@ mod tests {
 
     #[test]
     fn anchors_are_ascii_short_and_unique() {
+        let mut taken = HashSet::new();
         let a = item_anchor(
             "L'Office des Étrangers publie son rapport annuel 2020 sur l'asile et la migration",
-            &[],
+            &mut taken,
         );
         assert_eq!(a, "item-loffice-des-etrangers-publie-son-rapport-annuel-2020");
-        let taken = vec![a.clone()];
         assert_eq!(
-            item_anchor("L'Office des Étrangers publie son rapport annuel 2020", &taken),
+            item_anchor(
+                "L'Office des Étrangers publie son rapport annuel 2020",
+                &mut taken
+            ),
             format!("{a}-2")
         );
-        assert_eq!(item_anchor("!!", &[]), "item");
+        assert_eq!(item_anchor("!!", &mut HashSet::new()), "item");
     }
 }

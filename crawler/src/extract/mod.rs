@@ -18,7 +18,7 @@ mod passages;
 mod pdf;
 mod text;
 
-pub use html::{HtmlPage, Link, extract_html};
+pub use html::{HtmlPage, Link, extract_html, extract_listing_html};
 pub use listing::{ListingItem, item_anchor, listing_item_type, listing_items};
 pub use pdf::extract_pdf;
 

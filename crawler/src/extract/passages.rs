@@ -16,6 +16,7 @@ use scraper::{ElementRef, Selector};
 use super::fields::date_only;
 use super::text::{Line, collapse};
 use crate::document::{DocType, Passage, PassageKind, TextBlock};
+use crate::slug::{self, fold};
 use crate::{language, organisations};
 
 /// Words of an anchor's slug; longer titles are cut.
@@ -117,51 +118,9 @@ fn is_short(line: &str) -> bool {
     words(line) <= SHORT_LINE_WORDS && line.chars().count() <= SHORT_LINE_CHARS
 }
 
-/// Lowercase ASCII letters and digits, accents folded, everything else a space.
-fn fold(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars().flat_map(char::to_lowercase) {
-        let folded = match c {
-            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => "a",
-            'ç' => "c",
-            'è' | 'é' | 'ê' | 'ë' => "e",
-            'ì' | 'í' | 'î' | 'ï' => "i",
-            'ñ' => "n",
-            'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' => "o",
-            'ù' | 'ú' | 'û' | 'ü' => "u",
-            'ý' | 'ÿ' => "y",
-            'œ' => "oe",
-            'æ' => "ae",
-            'ß' => "ss",
-            c if c.is_ascii_alphanumeric() => {
-                out.push(c);
-                continue;
-            }
-            _ => " ",
-        };
-        out.push_str(folded);
-    }
-    out
-}
-
 /// `kind-slug-of-the-title`, with `-2`, `-3`... when already used.
 fn anchor(kind: PassageKind, title: &str, used: &mut HashSet<String>) -> String {
-    // Elisions and possessives stay one word (`l'accueil`, `Belgium's`).
-    let folded = fold(&title.replace(['\'', '’'], ""));
-    let slug: Vec<&str> = folded.split_whitespace().take(SLUG_WORDS).collect();
-    let base = if slug.is_empty() {
-        kind.as_str().to_string()
-    } else {
-        format!("{}-{}", kind.as_str(), slug.join("-"))
-    };
-    let mut candidate = base.clone();
-    let mut n = 2;
-    while used.contains(&candidate) {
-        candidate = format!("{base}-{n}");
-        n += 1;
-    }
-    used.insert(candidate.clone());
-    candidate
+    slug::anchor(kind.as_str(), title, SLUG_WORDS, used)
 }
 
 /// Blocks with their language, the passage's languages and organisations.
