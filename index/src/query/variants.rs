@@ -49,6 +49,7 @@ impl QueryBuilder<'_> {
             _ => None,
         };
         let mut repaired: HashMap<usize, Vec<String>> = HashMap::new();
+        let mut automata: HashMap<(String, u8), Option<DfaWrapper>> = HashMap::new();
         let mut out = Vec::with_capacity(exact.len());
         for (target, text) in exact.into_iter().enumerate() {
             let (field, slot, _) = self.targets[target];
@@ -57,9 +58,16 @@ impl QueryBuilder<'_> {
                 continue;
             };
             let distance = budget.min(typo_budget_for_len(text.chars().count()));
-            let mut candidates: BTreeSet<String> = dictionary_neighbours(searcher, field, text, distance)
-                .into_iter()
-                .collect();
+            // Building a Levenshtein automaton costs far more than walking a
+            // small dictionary with it: one per distinct token and distance,
+            // shared by the fields and segments.
+            let automaton = automata
+                .entry((text.to_owned(), distance))
+                .or_insert_with(|| levenshtein(field, text, distance));
+            let mut candidates: BTreeSet<String> = match automaton {
+                Some(automaton) => dictionary_neighbours(searcher, field, automaton),
+                None => BTreeSet::new(),
+            };
             if let (Some(_), Some(folded)) = (slot, folded.as_deref()) {
                 let analyzer = &mut self.analyzers[slot_index(slot)];
                 let stems = repaired
@@ -254,17 +262,24 @@ fn typo_budget_for_len(chars: usize) -> u8 {
     }
 }
 
-/// The terms of `field` within `distance` edits of `text`, streamed from
-/// each segment's term dictionary with tantivy's Levenshtein automaton.
-/// Errors only lose candidates.
-fn dictionary_neighbours(searcher: &Searcher, field: Field, text: &str, distance: u8) -> Vec<String> {
-    let mut found = Vec::new();
+/// The automaton accepting the terms within `distance` edits of `text`
+/// (transpositions count once); `None` for distance 0 or when tantivy
+/// refuses the distance.
+fn levenshtein(field: Field, text: &str, distance: u8) -> Option<DfaWrapper> {
     if distance == 0 {
-        return found;
+        return None;
     }
-    let fuzzy = FuzzyTermQuery::new(Term::from_field_text(field, text), distance, true);
+    FuzzyTermQuery::new(Term::from_field_text(field, text), distance, true)
+        .automaton()
+        .ok()
+}
+
+/// The terms of `field` the automaton accepts, streamed from each
+/// segment's term dictionary. Errors only lose candidates.
+fn dictionary_neighbours(searcher: &Searcher, field: Field, automaton: &DfaWrapper) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
     for segment in searcher.segment_readers() {
-        let (Ok(automaton), Ok(inverted)) = (fuzzy.automaton(), segment.inverted_index(field)) else {
+        let Ok(inverted) = segment.inverted_index(field) else {
             continue;
         };
         let Ok(mut stream) = inverted.terms().search(automaton).into_stream() else {
@@ -273,7 +288,7 @@ fn dictionary_neighbours(searcher: &Searcher, field: Field, text: &str, distance
         let mut taken = 0;
         while taken < MAX_FUZZY_CANDIDATES && stream.advance() {
             if let Ok(term) = std::str::from_utf8(stream.key()) {
-                found.push(term.to_owned());
+                found.insert(term.to_owned());
                 taken += 1;
             }
         }
