@@ -2,6 +2,8 @@
 //! the index's term dictionaries (typo tolerance), misspelt thesaurus
 //! terms, and the parts of Dutch and German compounds.
 
+use std::sync::{Arc, LazyLock, Mutex};
+
 use super::*;
 
 /// Typo tolerance and compounds.
@@ -48,7 +50,7 @@ impl QueryBuilder<'_> {
             Some([(_, text)]) => Some(text.clone()),
             _ => None,
         };
-        let mut repaired: HashMap<usize, Vec<String>> = HashMap::new();
+        let mut repaired: HashMap<usize, Arc<Vec<String>>> = HashMap::new();
         let mut automata: HashMap<(String, u8), Option<DfaWrapper>> = HashMap::new();
         let mut out = Vec::with_capacity(exact.len());
         for (target, text) in exact.into_iter().enumerate() {
@@ -72,7 +74,7 @@ impl QueryBuilder<'_> {
                 let analyzer = &mut self.analyzers[slot_index(slot)];
                 let stems = repaired
                     .entry(slot_index(slot))
-                    .or_insert_with(|| tail_repairs(analyzer, folded));
+                    .or_insert_with(|| cached_tail_repairs(slot_index(slot), analyzer, folded));
                 candidates.extend(stems.iter().cloned());
             }
             candidates.remove(text);
@@ -296,6 +298,31 @@ fn dictionary_neighbours(searcher: &Searcher, field: Field, automaton: &DfaWrapp
     found
 }
 
+/// Words whose tail repairs are kept; past this the cache starts afresh.
+const MAX_CACHED_REPAIRS: usize = 4096;
+
+/// [`tail_repairs`], remembered across queries: analysing a few hundred
+/// variants per language is most of a typo-tolerant query's time, and the
+/// answer depends only on the word and the language's query analyzer, which
+/// is the same for every index.
+fn cached_tail_repairs(slot: usize, analyzer: &mut TextAnalyzer, folded: &str) -> Arc<Vec<String>> {
+    type Cache = Mutex<HashMap<(usize, String), Arc<Vec<String>>>>;
+    static CACHE: LazyLock<Cache> = LazyLock::new(Cache::default);
+    let key = (slot, folded.to_owned());
+    // A poisoned lock only loses the cache, never the answer.
+    if let Some(stems) = CACHE.lock().ok().and_then(|cache| cache.get(&key).cloned()) {
+        return stems;
+    }
+    let stems = Arc::new(tail_repairs(analyzer, folded));
+    if let Ok(mut cache) = CACHE.lock() {
+        if cache.len() >= MAX_CACHED_REPAIRS {
+            cache.clear();
+        }
+        cache.insert(key, Arc::clone(&stems));
+    }
+    stems
+}
+
 /// What `analyzer` makes of the single-edit variants (deletion,
 /// transposition, substitution, insertion of `a`-`z`) of the last
 /// [`TAIL_CHARS`] letters of a folded word: the stems of the right word
@@ -342,6 +369,18 @@ fn tail_repairs(analyzer: &mut TextAnalyzer, folded: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn remembered_tail_repairs_are_the_computed_ones() {
+        let mut analyzer = analysis::query_analyzer(Lang::Nl);
+        let computed = tail_repairs(&mut analyzer, "staatlooshied");
+        assert!(!computed.is_empty());
+        let slot = Lang::Nl.index();
+        let first = cached_tail_repairs(slot, &mut analyzer, "staatlooshied");
+        let again = cached_tail_repairs(slot, &mut analyzer, "staatlooshied");
+        assert_eq!(*first, computed);
+        assert!(Arc::ptr_eq(&first, &again), "the second call is served from the cache");
+    }
 
     #[test]
     fn typo_budget_follows_length_and_case() {
