@@ -379,7 +379,10 @@ mod tests {
         let first = cached_tail_repairs(slot, &mut analyzer, "staatlooshied");
         let again = cached_tail_repairs(slot, &mut analyzer, "staatlooshied");
         assert_eq!(*first, computed);
-        assert!(Arc::ptr_eq(&first, &again), "the second call is served from the cache");
+        assert!(
+            Arc::ptr_eq(&first, &again),
+            "the second call is served from the cache"
+        );
     }
 
     #[test]
