@@ -642,3 +642,49 @@ async fn disjunctive_facet_counts_equal_a_brute_force_count_over_all_documents()
         }
     }
 }
+
+#[tokio::test]
+async fn facet_values_are_counted_in_the_search_they_come_with() {
+    // The same counts as the search's own facet list, for the values the prefix keeps.
+    for search_params in ["q=apatrides", "q=asile&theme=Asylum", ""] {
+        let listed = search(&format!("{search_params}&facet_size=100")).await;
+        let expected: Vec<(String, u64)> = listed["facets"]["organisation"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|v| v["count"].as_u64() > Some(0))
+            .filter(|v| v["value"].as_str().unwrap().to_lowercase().starts_with('c'))
+            .map(|v| {
+                (
+                    v["value"].as_str().unwrap().to_owned(),
+                    v["count"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        let (status, body) = get_json(&format!(
+            "/api/facets/organisation?prefix=c&limit=100&{search_params}"
+        ))
+        .await;
+        assert_eq!(status, 200, "{body}");
+        let mut found: Vec<(String, u64)> = body["values"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|v| v["value"].as_str().unwrap().to_lowercase().starts_with('c'))
+            .map(|v| {
+                (
+                    v["value"].as_str().unwrap().to_owned(),
+                    v["count"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        let mut expected = expected;
+        expected.sort();
+        found.sort();
+        assert!(!found.is_empty(), "{search_params}: {body}");
+        assert_eq!(found, expected, "{search_params}");
+    }
+    let (status, error) = get_json("/api/facets/organisation?prefix=c&year=abc").await;
+    assert_eq!(status, 400);
+    assert_eq!(error["error"]["parameter"], "year");
+}

@@ -13,7 +13,7 @@ use crate::analysis;
 use crate::error::{Error, Result};
 use crate::facets;
 use crate::schema;
-use crate::search::{FacetCount, SearchIndex};
+use crate::search::{FacetCount, SearchIndex, SearchRequest};
 
 /// What the index holds; see [`SearchIndex::stats`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -56,6 +56,50 @@ impl SearchIndex {
             .into_iter()
             .filter(|(value, _)| facets::prefix_matches(&facets::folded_words(&mut analyzer, value), &typed));
         let mut list = facets::sorted(matching);
+        list.truncate(limit);
+        Ok(list)
+    }
+
+    /// Values of facet `facet` matching `prefix` (as in
+    /// [`facet_values`](Self::facet_values)) with their counts in the
+    /// results of `request`, counted as its facet lists are (disjunctive:
+    /// the facet's own selection does not narrow its counts; translations
+    /// once when collapsed), values with hits first, selected values kept
+    /// even at 0; at most `limit`. `request`'s paging and `facet_size` are
+    /// ignored: every value is looked at, not only the listed ones.
+    pub fn facet_values_in(
+        &self,
+        request: &SearchRequest,
+        facet: &str,
+        prefix: &str,
+        limit: usize,
+    ) -> Result<Vec<FacetCount>> {
+        if !schema::FACETS.contains(&facet) {
+            return Err(Error::InvalidRequest(format!(
+                "unknown facet `{facet}`; expected one of {}",
+                schema::FACETS.join(", ")
+            )));
+        }
+        let counting = SearchRequest {
+            page: 1,
+            per_page: 1,
+            facet_size: usize::MAX,
+            ..request.clone()
+        };
+        let results = self.search(&counting)?;
+        let mut analyzer = analysis::simple_analyzer();
+        let typed = facets::folded_words(&mut analyzer, prefix).concat();
+        let mut list: Vec<FacetCount> = results
+            .facets
+            .by_name(facet)
+            .iter()
+            .filter(|count| count.count > 0 || count.selected)
+            .filter(|count| {
+                facets::prefix_matches(&facets::folded_words(&mut analyzer, &count.value), &typed)
+            })
+            .cloned()
+            .collect();
+        facets::sort(&mut list);
         list.truncate(limit);
         Ok(list)
     }

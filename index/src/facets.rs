@@ -241,7 +241,7 @@ pub(crate) fn list(
 }
 
 /// Count descending, then value.
-fn sort(list: &mut [FacetCount]) {
+pub(crate) fn sort(list: &mut [FacetCount]) {
     list.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
 }
 

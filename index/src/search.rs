@@ -291,6 +291,23 @@ pub struct Facets {
     pub keyword: Vec<FacetCount>,
 }
 
+impl Facets {
+    /// The list of a facet by its name (`type` for the document type);
+    /// empty for an unknown name.
+    pub fn by_name(&self, name: &str) -> &[FacetCount] {
+        match name {
+            schema::THEME => &self.theme,
+            schema::YEAR => &self.year,
+            schema::ORGANISATION => &self.organisation,
+            schema::LANGUAGE => &self.language,
+            schema::SOURCE => &self.source,
+            schema::TYPE => &self.doc_type,
+            schema::KEYWORD => &self.keyword,
+            _ => &[],
+        }
+    }
+}
+
 /// One facet value and how many matching documents have it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

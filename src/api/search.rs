@@ -377,7 +377,9 @@ pub(crate) fn known_pairs<'a>(
     Ok(values)
 }
 
-/// Values of one facet over the whole index, for autocompletion.
+/// Values of one facet matching a prefix, for autocompletion, counted in
+/// the results of the search the other parameters describe (no other
+/// parameter: every document), as the search's own facet lists count them.
 #[utoipa::path(
     get,
     path = "/api/facets/{name}",
@@ -385,6 +387,7 @@ pub(crate) fn known_pairs<'a>(
     params(
         ("name" = String, Path, description = "theme, organisation, year, language, source, type or keyword"),
         FacetQuery,
+        SearchQuery,
     ),
     responses(
         (status = 200, description = "The matching values", body = FacetValues),
@@ -396,15 +399,18 @@ pub async fn facet_values(
     Path(name): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<FacetValues>, ApiError> {
-    let pairs = query_pairs(raw.as_deref());
-    let [prefix, limit] = known_pairs(&pairs, &["prefix", "limit"])?[..] else {
+    let (own, search): (Vec<_>, Vec<_>) = query_pairs(raw.as_deref())
+        .into_iter()
+        .partition(|(key, _)| matches!(key.as_str(), "prefix" | "limit"));
+    let [prefix, limit] = known_pairs(&own, &["prefix", "limit"])?[..] else {
         unreachable!("one value per known parameter")
     };
     let prefix = prefix.unwrap_or_default().trim().to_owned();
     let limit = bounded("limit", limit, 10, 1, MAX_FACET_VALUES)?;
+    let request = request_from(search)?;
     let index = state.index.clone();
     let (facet, lookup) = (name.clone(), prefix.clone());
-    let values = blocking(move || index.facet_values(&facet, &lookup, limit))
+    let values = blocking(move || index.facet_values_in(&request, &facet, &lookup, limit))
         .await?
         .map_err(|error| match error {
             // The index knows its facets; the only request error is the name.

@@ -25,7 +25,7 @@ const T = {
     firstPage: "Go to the first page", remove: "Remove filter", prev: "Previous", next: "Next", pages: "Pages",
     similar: "Similar", noSimilar: "No similar documents.", unavailable: "Not available.", archived: "Archived copy",
     inferred: "inferred", inferredTitle: "Theme inferred from the text", in: "in", linkedFrom: "linked from",
-    undated: "undated", find: "Find…", noMatch: "No value matches.", allDocs: "Counts over all documents.",
+    undated: "undated", find: "Find…", noMatch: "No value matches.",
     more: "More values", fewer: "Fewer values",
   },
   fr: {
@@ -44,7 +44,7 @@ const T = {
     firstPage: "Aller à la première page", remove: "Retirer le filtre", prev: "Précédente", next: "Suivante", pages: "Pages",
     similar: "Similaires", noSimilar: "Aucun document similaire.", unavailable: "Indisponible.", archived: "Copie archivée",
     inferred: "déduit", inferredTitle: "Thème déduit du texte", in: "dans", linkedFrom: "lié depuis",
-    undated: "non daté", find: "Chercher…", noMatch: "Aucune valeur ne correspond.", allDocs: "Nombres sur tous les documents.",
+    undated: "non daté", find: "Chercher…", noMatch: "Aucune valeur ne correspond.",
     more: "Plus de valeurs", fewer: "Moins de valeurs",
   },
   nl: {
@@ -63,7 +63,7 @@ const T = {
     firstPage: "Naar de eerste pagina", remove: "Filter verwijderen", prev: "Vorige", next: "Volgende", pages: "Pagina's",
     similar: "Vergelijkbaar", noSimilar: "Geen vergelijkbare documenten.", unavailable: "Niet beschikbaar.", archived: "Gearchiveerde kopie",
     inferred: "afgeleid", inferredTitle: "Thema afgeleid uit de tekst", in: "in", linkedFrom: "gelinkt vanuit",
-    undated: "zonder datum", find: "Zoeken…", noMatch: "Geen waarde gevonden.", allDocs: "Aantallen over alle documenten.",
+    undated: "zonder datum", find: "Zoeken…", noMatch: "Geen waarde gevonden.",
     more: "Meer waarden", fewer: "Minder waarden",
   },
 };
@@ -283,18 +283,21 @@ function renderFacets(body, p) {
   }).join("");
 }
 
-// Values of a searchable facet by prefix, from the API's lookup (over all
-// documents, so its counts are marked as such); an older API without the
+// Values of a searchable facet by prefix, counted in the current search
+// by the API's lookup (as the panel counts them); an older API without the
 // lookup gets the search's own values filtered here.
 async function findValues(name, prefix) {
   finds[name] = prefix;
   const p = urlState();
   let values = null;
-  let everywhere = false;
   if (prefix) {
+    const q = apiParams(p);
+    ["page", "per_page", "facet_size"].forEach((k) => q.delete(k));
+    q.set("prefix", prefix);
+    q.set("limit", "10");
     try {
-      const r = await fetch(`/api/facets/${name}?${new URLSearchParams({ prefix, limit: "10" })}`);
-      if (r.ok) { values = (await r.json()).values || []; everywhere = true; }
+      const r = await fetch(`/api/facets/${name}?${q}`);
+      if (r.ok) values = (await r.json()).values || [];
     } catch { /* fall back below */ }
     if (values === null) {
       const needle = prefix.toLowerCase();
@@ -307,7 +310,7 @@ async function findValues(name, prefix) {
   const box = document.querySelector(`fieldset[data-name="${name}"] .values`);
   if (!box) return;
   keepFocus(() => {
-    box.innerHTML = valuesHtml(name, facetValues(values, name, p)) + (everywhere ? `<p class="help">${esc(t("allDocs"))}</p>` : "");
+    box.innerHTML = valuesHtml(name, facetValues(values, name, p));
   });
 }
 
