@@ -42,22 +42,12 @@ impl SearchIndex {
     /// International`); an empty prefix lists the top values. An unknown
     /// facet is a caller error.
     pub fn facet_values(&self, facet: &str, prefix: &str, limit: usize) -> Result<Vec<FacetCount>> {
-        if !schema::FACETS.contains(&facet) {
-            return Err(Error::InvalidRequest(format!(
-                "unknown facet `{facet}`; expected one of {}",
-                schema::FACETS.join(", ")
-            )));
-        }
-        let searcher = self.shared.reader.searcher();
-        let counts = searcher.search(&AllQuery, &facets::collector(facet, false))?;
-        let mut analyzer = analysis::simple_analyzer();
-        let typed = facets::folded_words(&mut analyzer, prefix).concat();
-        let matching = counts
-            .into_iter()
-            .filter(|(value, _)| facets::prefix_matches(&facets::folded_words(&mut analyzer, value), &typed));
-        let mut list = facets::sorted(matching);
-        list.truncate(limit);
-        Ok(list)
+        // Every document, each version apart: the search that matches all.
+        let everything = SearchRequest {
+            collapse: false,
+            ..SearchRequest::default()
+        };
+        self.facet_values_in(&everything, facet, prefix, limit)
     }
 
     /// Values of facet `facet` matching `prefix` (as in
