@@ -345,12 +345,15 @@ impl SearchIndex {
     fn from_index(index: Index, dir: Option<PathBuf>) -> Result<SearchIndex> {
         analysis::register_analyzers(index.tokenizers());
         let fields = Fields::new(&index.schema())?;
-        // Reloaded by `IndexWriter::commit`, so a search right after a
-        // commit sees it, with no polling thread.
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()?;
+        // Reloaded by `IndexWriter::commit` too, so a search right after a
+        // commit of this process sees it. On disk, tantivy also watches
+        // `meta.json`, so a server follows the commits of another process
+        // (a crawl or an import into its data directory) without a restart.
+        let policy = match dir {
+            Some(_) => ReloadPolicy::OnCommitWithDelay,
+            None => ReloadPolicy::Manual,
+        };
+        let reader = index.reader_builder().reload_policy(policy).try_into()?;
         Ok(SearchIndex {
             shared: Arc::new(Shared {
                 index,
