@@ -11,7 +11,7 @@ use crawler::{CrawlConfig, Mirror};
 use index::SearchIndex;
 use migrasearch::api::export::snippet_text;
 use migrasearch::data::DataDir;
-use migrasearch::params::SearchParams;
+use migrasearch::params::{self, SearchParams};
 use migrasearch::pipeline::{RunSummary, crawl_into, reindex};
 use migrasearch::{AppState, app, mirror};
 use tracing_subscriber::EnvFilter;
@@ -129,24 +129,8 @@ struct SearchArgs {
     query: String,
     #[command(flatten)]
     data: DataArgs,
-    /// Only this EMN theme, e.g. "Return & Readmission". Repeatable (OR).
-    #[arg(long)]
-    theme: Vec<String>,
-    /// Only documents naming this organisation, e.g. CGRS. Repeatable (OR).
-    #[arg(long)]
-    organisation: Vec<String>,
-    /// Only this year. Repeatable (OR).
-    #[arg(long)]
-    year: Vec<String>,
-    /// Only this language (fr, nl, en). Repeatable (OR).
-    #[arg(long)]
-    language: Vec<String>,
-    /// Only this source (emn-belgium, fedasil, immigration-office, media4cohesion). Repeatable (OR).
-    #[arg(long)]
-    source: Vec<String>,
-    /// Only this type (news, publication, event, project, press-release, page). Repeatable (OR).
-    #[arg(long = "type")]
-    doc_type: Vec<String>,
+    #[command(flatten)]
+    facets: FacetArgs,
     /// Earliest date, YYYY-MM-DD.
     #[arg(long)]
     from: Option<String>,
@@ -175,6 +159,55 @@ struct SearchArgs {
     /// Language whose version a hit with translations shows first (fr, nl, en).
     #[arg(long)]
     lang: Option<String>,
+    /// Snippets per hit, 0 to 3 (0: none, and no snippet work at all).
+    #[arg(long)]
+    snippets: Option<String>,
+    /// Count every facet under every filter (conjunctive counts, one pass)
+    /// instead of each selected facet without its own filter.
+    #[arg(long)]
+    conjunctive: bool,
+}
+
+/// One repeatable `--NAME` flag per facet of [`index::FACETS`].
+struct FacetArgs(Vec<(&'static str, Vec<String>)>);
+
+impl clap::FromArgMatches for FacetArgs {
+    fn from_arg_matches(matches: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        let values = index::FACETS.iter().map(|facet| {
+            let given = matches.get_many::<String>(facet.name).into_iter().flatten();
+            (facet.name, given.cloned().collect())
+        });
+        Ok(FacetArgs(values.collect()))
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &clap::ArgMatches) -> Result<(), clap::Error> {
+        *self = FacetArgs::from_arg_matches(matches)?;
+        Ok(())
+    }
+}
+
+impl clap::Args for FacetArgs {
+    fn augment_args(mut command: clap::Command) -> clap::Command {
+        for facet in index::FACETS {
+            let closed = params::closed_values(facet).map(|values| format!(" ({})", values.join(", ")));
+            let arg = clap::Arg::new(facet.name)
+                .long(facet.name)
+                .aliases(facet.aliases.iter().copied())
+                .value_name("VALUE")
+                .action(clap::ArgAction::Append)
+                .help(format!(
+                    "Only this {}{}. Repeatable (OR).",
+                    facet.description,
+                    closed.unwrap_or_default()
+                ));
+            command = command.arg(arg);
+        }
+        command
+    }
+
+    fn augment_args_for_update(command: clap::Command) -> clap::Command {
+        FacetArgs::augment_args(command)
+    }
 }
 
 #[tokio::main]
@@ -429,14 +462,8 @@ async fn serve_index(addr: SocketAddr, index: SearchIndex, data: &DataDir) -> an
 }
 
 async fn search(args: SearchArgs) -> anyhow::Result<()> {
-    let params = SearchParams {
+    let mut params = SearchParams {
         q: Some(args.query.clone()),
-        theme: args.theme,
-        organisation: args.organisation,
-        year: args.year,
-        language: args.language,
-        source: args.source,
-        doc_type: args.doc_type,
         from: args.from,
         to: args.to,
         sort: args.sort,
@@ -447,8 +474,13 @@ async fn search(args: SearchArgs) -> anyhow::Result<()> {
         decompound: None,
         collapse: args.no_collapse.then(|| "false".to_owned()),
         lang: args.lang,
+        snippets: args.snippets,
+        disjunctive: args.conjunctive.then(|| "false".to_owned()),
         ..SearchParams::default()
     };
+    for (name, values) in args.facets.0 {
+        params.facet(name, values);
+    }
     let request = params.validate().map_err(|e| anyhow::anyhow!("--{}", e))?;
     let index = DataDir::new(&args.data.dir).open_index()?;
     let results = index.search(&request)?;

@@ -2,8 +2,10 @@
 //! and turned into an [`index::SearchRequest`]. One place, so the API and
 //! the CLI accept and refuse exactly the same things.
 
+use std::sync::OnceLock;
+
 use chrono::NaiveDate;
-use index::{Filters, SearchRequest, Sort};
+use index::{FACETS, FacetDef, Filters, SearchRequest, Sort, Vocabulary};
 
 /// Longest query accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 1000;
@@ -15,10 +17,45 @@ pub const MAX_PAGE: usize = 500;
 pub const DEFAULT_FACET_SIZE: usize = index::DEFAULT_FACET_SIZE;
 pub const MAX_FACET_SIZE: usize = 100;
 
-/// Values of the facets whose vocabulary is closed: anything else is a typo.
+/// Languages `lang` accepts: the `language` facet's.
 pub const LANGUAGES: &[&str] = &["fr", "nl", "en", "de"];
-pub const SOURCES: &[&str] = &["emn-belgium", "fedasil", "immigration-office", "media4cohesion"];
-pub const TYPES: &[&str] = &["news", "publication", "event", "project", "press-release", "page"];
+
+/// The parameters besides the facets, in the order the unknown-parameter
+/// message lists them (the facets come after `q`).
+const OTHER_PARAMETERS: &[&str] = &[
+    "from",
+    "to",
+    "sort",
+    "page",
+    "per_page",
+    "facet_size",
+    "snippets",
+    "disjunctive",
+    "expand",
+    "fuzzy",
+    "decompound",
+    "collapse",
+    "lang",
+];
+
+/// The ids of the configured sources: the values the `source` facet (a
+/// [`Vocabulary::Configured`] one) accepts.
+pub fn configured_sources() -> &'static [String] {
+    static IDS: OnceLock<Vec<String>> = OnceLock::new();
+    IDS.get_or_init(|| {
+        let sources = crawler::CrawlConfig::default().sources;
+        sources.into_iter().map(|source| source.id).collect()
+    })
+}
+
+/// The values a facet filter accepts, when they are a closed list.
+pub fn closed_values(facet: &FacetDef) -> Option<Vec<&'static str>> {
+    match facet.vocabulary {
+        Vocabulary::Open => None,
+        Vocabulary::Closed(values) => Some(values.to_vec()),
+        Vocabulary::Configured => Some(configured_sources().iter().map(String::as_str).collect()),
+    }
+}
 
 /// A parameter the caller got wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,13 +83,8 @@ fn invalid(parameter: &str, message: impl Into<String>) -> ParamError {
 #[derive(Debug, Default, Clone)]
 pub struct SearchParams {
     pub q: Option<String>,
-    pub theme: Vec<String>,
-    pub organisation: Vec<String>,
-    pub year: Vec<String>,
-    pub language: Vec<String>,
-    pub source: Vec<String>,
-    pub doc_type: Vec<String>,
-    pub keyword: Vec<String>,
+    /// Values per facet, in [`FACETS`] order (see [`SearchParams::facet`]).
+    pub facets: Vec<Vec<String>>,
     pub from: Option<String>,
     pub to: Option<String>,
     pub sort: Option<String>,
@@ -65,6 +97,8 @@ pub struct SearchParams {
     /// Preferred language of collapsed hits (`lang`), not a filter.
     pub lang: Option<String>,
     pub facet_size: Option<String>,
+    pub snippets: Option<String>,
+    pub disjunctive: Option<String>,
 }
 
 impl SearchParams {
@@ -93,22 +127,31 @@ impl SearchParams {
                 "collapse" => single(&mut params.collapse, "collapse")?,
                 "lang" => single(&mut params.lang, "lang")?,
                 "facet_size" => single(&mut params.facet_size, "facet_size")?,
-                "theme" => params.theme.push(value),
-                "organisation" | "organization" => params.organisation.push(value),
-                "year" => params.year.push(value),
-                "language" => params.language.push(value),
-                "source" => params.source.push(value),
-                "type" => params.doc_type.push(value),
-                "keyword" => params.keyword.push(value),
-                other => {
-                    return Err(invalid(
-                        other,
-                        "unknown parameter; expected q, theme, organisation, year, language, source, type, keyword, from, to, sort, page, per_page, facet_size, expand, fuzzy, decompound, collapse or lang",
-                    ));
-                }
+                "snippets" => single(&mut params.snippets, "snippets")?,
+                "disjunctive" => single(&mut params.disjunctive, "disjunctive")?,
+                other => match FACETS.iter().position(|facet| facet.answers_to(other)) {
+                    Some(at) => params.facet_values(at).push(value),
+                    None => return Err(invalid(other, unknown_parameter_message())),
+                },
             }
         }
         Ok(params)
+    }
+
+    /// The values given for the facet at `at` in [`FACETS`].
+    fn facet_values(&mut self, at: usize) -> &mut Vec<String> {
+        self.facets.resize(FACETS.len(), Vec::new());
+        &mut self.facets[at]
+    }
+
+    /// Adds values of the facet `name` (a name or alias of [`FACETS`]);
+    /// false for an unknown facet.
+    pub fn facet<V: Into<String>>(&mut self, name: &str, values: impl IntoIterator<Item = V>) -> bool {
+        let Some(at) = FACETS.iter().position(|facet| facet.answers_to(name)) else {
+            return false;
+        };
+        self.facet_values(at).extend(values.into_iter().map(Into::into));
+        true
     }
 
     /// Checks every parameter and builds the index request.
@@ -121,14 +164,6 @@ impl SearchParams {
                 format!("{chars} characters; at most {MAX_QUERY_CHARS} allowed"),
             ));
         }
-        let year = self
-            .year
-            .iter()
-            .map(|y| match y.trim().parse::<i32>() {
-                Ok(year) if (1900..=2100).contains(&year) => Ok(year),
-                _ => Err(invalid("year", format!("`{y}` is not a year (e.g. 2020)"))),
-            })
-            .collect::<Result<Vec<_>, _>>()?;
         let from = self.from.as_deref().map(|d| parse_day("from", d)).transpose()?;
         let to = self.to.as_deref().map(|d| parse_day("to", d)).transpose()?;
         if let (Some(from), Some(to)) = (from, to)
@@ -156,45 +191,51 @@ impl SearchParams {
             1,
             MAX_FACET_SIZE,
         )?;
-        let clean = |values: &[String]| -> Vec<String> {
-            values
-                .iter()
-                .map(|v| v.trim().to_owned())
-                .filter(|v| !v.is_empty())
-                .collect()
-        };
+        let snippets = bounded(
+            "snippets",
+            self.snippets.as_deref(),
+            index::MAX_SNIPPETS,
+            0,
+            index::MAX_SNIPPETS,
+        )?;
+        let disjunctive = switch("disjunctive", self.disjunctive.as_deref(), true)?;
         let expand = switch("expand", self.expand.as_deref(), true)?;
         let fuzzy = switch("fuzzy", self.fuzzy.as_deref(), true)?;
         let decompound = switch("decompound", self.decompound.as_deref(), true)?;
         let collapse = switch("collapse", self.collapse.as_deref(), true)?;
-        let closed = |name: &str, values: &[String], allowed: &[&str]| -> Result<Vec<String>, ParamError> {
-            clean(values)
-                .into_iter()
-                .map(|v| v.to_ascii_lowercase())
-                .map(|v| match allowed.contains(&v.as_str()) {
-                    true => Ok(v),
-                    false => Err(invalid(
-                        name,
-                        format!("`{v}` is not one of {}", allowed.join(", ")),
-                    )),
-                })
-                .collect()
-        };
         // One value at most (`single`): the first, if any, once checked.
-        let prefer_language = closed("lang", self.lang.as_slice(), LANGUAGES)?
-            .into_iter()
-            .next();
+        let prefer_language = match self.lang.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(lang) => match LANGUAGES.contains(&lang.to_ascii_lowercase().as_str()) {
+                true => Some(lang.to_ascii_lowercase()),
+                false => {
+                    let message = format!(
+                        "`{}` is not one of {}",
+                        lang.to_ascii_lowercase(),
+                        LANGUAGES.join(", ")
+                    );
+                    return Err(invalid("lang", message));
+                }
+            },
+        };
+        let mut filters = Filters::default();
+        for (at, facet) in FACETS.iter().enumerate() {
+            let configured = closed_values(facet).unwrap_or_default();
+            let mut values = Vec::new();
+            for value in self.facets.get(at).into_iter().flatten() {
+                match facet.check(value, &configured) {
+                    Ok(clean) => values.extend(clean),
+                    Err(message) => return Err(invalid(facet.name, message)),
+                }
+            }
+            if !values.is_empty() {
+                // The name is the table's own.
+                let _ = filters.set(facet.name, values);
+            }
+        }
         Ok(SearchRequest {
             query: query.trim().to_owned(),
-            filters: Filters {
-                theme: clean(&self.theme),
-                organisation: clean(&self.organisation),
-                year,
-                language: closed("language", &self.language, LANGUAGES)?,
-                source: closed("source", &self.source, SOURCES)?,
-                doc_type: closed("type", &self.doc_type, TYPES)?,
-                keyword: clean(&self.keyword),
-            },
+            filters,
             from,
             to,
             sort,
@@ -206,8 +247,21 @@ impl SearchParams {
             collapse,
             prefer_language,
             facet_size,
+            snippets,
+            disjunctive,
         })
     }
+}
+
+/// What an unknown parameter is told: every parameter, the facets in
+/// table order after `q`.
+fn unknown_parameter_message() -> String {
+    let names: Vec<&str> = std::iter::once("q")
+        .chain(FACETS.iter().map(|facet| facet.name))
+        .chain(OTHER_PARAMETERS.iter().copied())
+        .collect();
+    let (last, rest) = names.split_last().unwrap_or((&"q", &[]));
+    format!("unknown parameter; expected {} or {last}", rest.join(", "))
 }
 
 /// Stores the value of a parameter that may be given once.
@@ -280,8 +334,8 @@ mod tests {
             ("year", "2020"),
         ])
         .unwrap();
-        assert_eq!(request.filters.theme, vec!["Asylum", "Return & Readmission"]);
-        assert_eq!(request.filters.year, vec![2020]);
+        assert_eq!(request.filters["theme"], vec!["Asylum", "Return & Readmission"]);
+        assert_eq!(request.filters["year"], ["2020"]);
     }
 
     #[test]
@@ -321,7 +375,7 @@ mod tests {
             ("keyword", " "),
         ])
         .unwrap();
-        assert_eq!(request.filters.keyword, ["AMIF", "policy event"]);
+        assert_eq!(request.filters["keyword"], ["AMIF", "policy event"]);
         assert_eq!(request.facet_size, DEFAULT_FACET_SIZE);
         assert_eq!(check(&[("facet_size", "100")]).unwrap().facet_size, 100);
         assert_eq!(check(&[("facet_size", "1")]).unwrap().facet_size, 1);
@@ -338,7 +392,44 @@ mod tests {
             ("source", "fedasil"),
         ])
         .unwrap();
-        assert_eq!(request.filters.language, ["fr"]);
-        assert_eq!(request.filters.doc_type, ["press-release"]);
+        assert_eq!(request.filters["language"], ["fr"]);
+        assert_eq!(request.filters["type"], ["press-release"]);
+        assert_eq!(request.filters["source"], ["fedasil"]);
+    }
+
+    #[test]
+    fn sources_are_the_configured_ones() {
+        let ids: Vec<String> = crawler::CrawlConfig::default()
+            .sources
+            .into_iter()
+            .map(|source| source.id)
+            .collect();
+        assert_eq!(configured_sources(), ids);
+        for id in &ids {
+            assert!(check(&[("source", id)]).is_ok(), "{id}");
+        }
+    }
+
+    #[test]
+    fn aliases_and_the_benchmark_switches() {
+        let request = check(&[
+            ("organization", "CGRS"),
+            ("snippets", "0"),
+            ("disjunctive", "false"),
+        ])
+        .unwrap();
+        assert_eq!(request.filters["organisation"], ["CGRS"]);
+        assert_eq!((request.snippets, request.disjunctive), (0, false));
+        let defaults = check(&[]).unwrap();
+        assert_eq!(
+            (defaults.snippets, defaults.disjunctive),
+            (index::MAX_SNIPPETS, true)
+        );
+        assert_eq!(error_parameter(&[("snippets", "4")]), "snippets");
+        assert_eq!(error_parameter(&[("disjunctive", "maybe")]), "disjunctive");
+        let unknown = check(&[("thme", "Asylum")]).unwrap_err().message;
+        for facet in FACETS {
+            assert!(unknown.contains(facet.name), "{unknown}");
+        }
     }
 }

@@ -79,6 +79,7 @@ fn routes() -> Vec<Route> {
         route(Method::GET, "/api/search.json", search::search_json),
         route(Method::GET, "/api/search.csv", export::search_csv),
         route(Method::GET, "/api/search.atom", export::search_atom),
+        route(Method::GET, "/api/facets", search::facet_list),
         route(Method::GET, "/api/facets/{name}", search::facet_values),
         route(Method::GET, "/api/documents/{id}", documents::document),
         route(Method::GET, "/api/documents/{id}/similar", documents::similar),

@@ -12,7 +12,6 @@ use tantivy::query::{AllQuery, RangeQuery};
 use crate::analysis;
 use crate::error::{Error, Result};
 use crate::facets;
-use crate::schema;
 use crate::search::{FacetCount, SearchIndex, SearchRequest};
 
 /// What the index holds; see [`SearchIndex::stats`].
@@ -34,8 +33,7 @@ pub struct IndexStats {
 }
 
 impl SearchIndex {
-    /// Values of facet `facet` (`theme`, `year`, `organisation`,
-    /// `language`, `source`, `type` or `keyword`) over every document, with
+    /// Values of facet `facet` (a name of [`FACETS`](crate::FACETS)) over every document, with
     /// their counts, most frequent first, at most `limit`: those matching
     /// `prefix` ignoring case and accents, from the start of any word, and
     /// running on over the next words (`cai` finds `Caritas
@@ -64,16 +62,17 @@ impl SearchIndex {
         prefix: &str,
         limit: usize,
     ) -> Result<Vec<FacetCount>> {
-        if !schema::FACETS.contains(&facet) {
+        if facets::facet(facet).is_none() {
             return Err(Error::InvalidRequest(format!(
                 "unknown facet `{facet}`; expected one of {}",
-                schema::FACETS.join(", ")
+                facets::names()
             )));
         }
         let counting = SearchRequest {
             page: 1,
             per_page: 1,
             facet_size: usize::MAX,
+            snippets: 0,
             ..request.clone()
         };
         let results = self.search(&counting)?;
@@ -108,9 +107,9 @@ impl SearchIndex {
         let (sources, languages, types) = searcher.search(
             &AllQuery,
             &(
-                facets::collector(schema::SOURCE, false),
-                facets::collector(schema::LANGUAGE, false),
-                facets::collector(schema::TYPE, false),
+                facets::collector("source", false),
+                facets::collector("language", false),
+                facets::collector("type", false),
             ),
         )?;
         Ok(IndexStats {

@@ -53,7 +53,7 @@
 //! })?;
 //! assert_eq!(results.total, 1);
 //! assert!(results.hits[0].snippet.contains("<mark>demandeurs</mark>"));
-//! assert_eq!(results.facets.organisation[0].value, "Fedasil");
+//! assert_eq!(results.facets["organisation"][0].value, "Fedasil");
 //! # Ok(())
 //! # }
 //! ```
@@ -78,10 +78,11 @@ mod writer;
 pub use browse::IndexStats;
 pub use document::{Block, Document, OrganisationMention, PassageOf, StoredDocument, document_id};
 pub use error::{Error, Result};
+pub use facets::{FACETS, FacetDef, Labels, ValueKind, Vocabulary, facet};
 pub use query::Expansion;
 pub use search::{
-    DEFAULT_FACET_SIZE, FacetCount, Facets, Filters, Hit, MAX_EXPORT, MAX_PER_PAGE, ParentRef, PassageRef,
-    SearchIndex, SearchRequest, SearchResults, Sort, Version,
+    DEFAULT_FACET_SIZE, FacetCount, Facets, Filters, Hit, MAX_EXPORT, MAX_PER_PAGE, MAX_SNIPPETS, ParentRef,
+    PassageRef, SearchIndex, SearchRequest, SearchResults, Sort, Version,
 };
 pub use writer::IndexWriter;
 

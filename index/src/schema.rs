@@ -2,7 +2,8 @@
 //!
 //! Text fields are indexed (with positions, for phrases) but not stored: the
 //! whole [`Document`](crate::Document) is stored once as JSON in [`DOC`], and
-//! hits, `get` and snippets are all served from it.
+//! hits, `get` and snippets are all served from it. The facet fields are
+//! named after the facets of [`FACETS`](crate::FACETS).
 
 use tantivy::schema::{
     FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
@@ -10,6 +11,7 @@ use tantivy::schema::{
 };
 
 use crate::analysis::{ANALYZER_SIMPLE, Lang};
+use crate::facets::FACETS;
 
 /// Document id (16 hex digits), exact match.
 pub const ID: &str = "id";
@@ -30,20 +32,6 @@ pub const META: &str = "meta";
 /// title and body fields, so that a word inside a name (`apatrides`) does
 /// not rank a document as if it were about that topic.
 pub const ORG_NAMES: &str = "org_names";
-/// Facet: canonical theme labels.
-pub const THEME: &str = "theme";
-/// Facet: canonical organisation names.
-pub const ORGANISATION: &str = "organisation";
-/// Facet: language codes.
-pub const LANGUAGE: &str = "language";
-/// Facet: source site.
-pub const SOURCE: &str = "source";
-/// Facet: document type.
-pub const TYPE: &str = "type";
-/// Facet: publication year.
-pub const YEAR: &str = "year";
-/// Facet: the document's free keywords, as given.
-pub const KEYWORD: &str = "keyword";
 /// Publication date as days since 0001-01-01 (i64, fast and indexed) for
 /// the date filter and sort; absent when the document has no date.
 pub const DATE: &str = "date";
@@ -62,9 +50,6 @@ pub const GROUP_HASH: &str = "group_hash";
 /// The whole document as JSON, stored only.
 pub const DOC: &str = "doc";
 
-/// The facet fields, in the order of [`Facets`](crate::Facets).
-pub(crate) const FACETS: [&str; 7] = [THEME, YEAR, ORGANISATION, LANGUAGE, SOURCE, TYPE, KEYWORD];
-
 /// Builds the schema.
 pub fn build_schema() -> Schema {
     let mut builder = Schema::builder();
@@ -80,8 +65,9 @@ pub fn build_schema() -> Schema {
     builder.add_text_field(BODY_ANY, text_options(ANALYZER_SIMPLE));
     builder.add_text_field(META, text_options(ANALYZER_SIMPLE));
     builder.add_text_field(ORG_NAMES, text_options(ANALYZER_SIMPLE));
-    for name in FACETS {
-        builder.add_facet_field(name, FacetOptions::default());
+    // One facet field per facet, named as the facet.
+    for facet in FACETS {
+        builder.add_facet_field(facet.name, FacetOptions::default());
     }
     builder.add_i64_field(DATE, INDEXED | FAST);
     builder.add_i64_field(DATE_ORDER, FAST);
@@ -112,7 +98,7 @@ pub(crate) struct Fields {
     pub meta: Field,
     pub org_names: Field,
     /// In [`FACETS`] order.
-    pub facets: [Field; 7],
+    pub facets: Vec<Field>,
     pub date: Field,
     pub date_order: Field,
     pub container: Field,
@@ -143,15 +129,10 @@ impl Fields {
             body_any: field(BODY_ANY)?,
             meta: field(META)?,
             org_names: field(ORG_NAMES)?,
-            facets: [
-                field(FACETS[0])?,
-                field(FACETS[1])?,
-                field(FACETS[2])?,
-                field(FACETS[3])?,
-                field(FACETS[4])?,
-                field(FACETS[5])?,
-                field(FACETS[6])?,
-            ],
+            facets: FACETS
+                .iter()
+                .map(|facet| field(facet.name))
+                .collect::<tantivy::Result<_>>()?,
             date: field(DATE)?,
             date_order: field(DATE_ORDER)?,
             container: field(CONTAINER)?,
@@ -161,13 +142,6 @@ impl Fields {
         })
     }
 
-    pub fn facet(&self, name: &str) -> Option<Field> {
-        FACETS
-            .iter()
-            .position(|facet| *facet == name)
-            .map(|index| self.facets[index])
-    }
-
     /// The body field of a routing target.
     pub fn body(&self, target: Option<Lang>) -> Field {
         match target {
@@ -175,17 +149,6 @@ impl Fields {
             None => self.body_any,
         }
     }
-}
-
-/// Cleans a facet value so that the indexed value and a filter value given
-/// by a caller compare equal: trimmed, language codes lowercased, and the
-/// NUL character (tantivy's facet separator) removed. `None` when empty.
-pub(crate) fn facet_value(facet: &str, value: &str) -> Option<String> {
-    let mut clean: String = value.trim().chars().filter(|c| *c != '\0').collect();
-    if facet == LANGUAGE {
-        clean = clean.to_lowercase();
-    }
-    (!clean.is_empty()).then_some(clean)
 }
 
 /// The one-level facet `/value` for a clean value.
@@ -222,14 +185,6 @@ mod tests {
     fn schema_resolves_every_field() {
         let schema = build_schema();
         assert!(Fields::new(&schema).is_ok());
-    }
-
-    #[test]
-    fn facet_values_are_cleaned() {
-        assert_eq!(facet_value(THEME, "  Asylum "), Some("Asylum".into()));
-        assert_eq!(facet_value(LANGUAGE, "FR"), Some("fr".into()));
-        assert_eq!(facet_value(THEME, " \0 "), None);
-        assert_eq!(facet_value(THEME, "a/b"), Some("a/b".into()));
     }
 
     #[test]

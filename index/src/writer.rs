@@ -11,6 +11,7 @@ use tantivy::{TantivyDocument, Term};
 
 use crate::document::{Document, document_id};
 use crate::error::{Error, Result};
+use crate::facets::FACETS;
 use crate::schema::{self, Fields};
 use crate::search::Shared;
 
@@ -171,44 +172,13 @@ fn to_tantivy(fields: &Fields, doc: &Document) -> Result<TantivyDocument> {
         out.add_text(fields.meta, text);
     }
 
-    let year = doc.date.map(|date| {
-        use chrono::Datelike;
-        date.year().to_string()
-    });
-    let facet_values: [(&str, Vec<&str>); 7] = [
-        // Explicit and inferred themes alike: a document that shows no
-        // theme is still found under the themes its text is about.
-        (
-            schema::THEME,
-            doc.themes
-                .iter()
-                .chain(&doc.themes_inferred)
-                .map(String::as_str)
-                .collect(),
-        ),
-        (schema::YEAR, year.iter().map(String::as_str).collect()),
-        (
-            schema::ORGANISATION,
-            doc.organisations.iter().map(String::as_str).collect(),
-        ),
-        (
-            schema::LANGUAGE,
-            doc.languages.iter().map(String::as_str).collect(),
-        ),
-        (schema::SOURCE, vec![doc.source.as_str()]),
-        (schema::TYPE, vec![doc.doc_type.as_str()]),
-        (schema::KEYWORD, doc.keywords.iter().map(String::as_str).collect()),
-    ];
-    for (name, values) in facet_values {
-        let Some(field) = fields.facet(name) else {
-            continue;
-        };
+    for (facet, field) in FACETS.iter().zip(&fields.facets) {
         let mut seen: Vec<String> = Vec::new();
-        for value in values {
-            if let Some(clean) = schema::facet_value(name, value)
+        for value in (facet.values)(doc) {
+            if let Some(clean) = facet.clean(&value)
                 && !seen.contains(&clean)
             {
-                out.add_facet(field, schema::facet_of(&clean));
+                out.add_facet(*field, schema::facet_of(&clean));
                 seen.push(clean);
             }
         }

@@ -11,6 +11,7 @@ pub mod error;
 pub mod export;
 pub mod metrics;
 pub mod openapi;
+mod parameters;
 pub mod search;
 pub mod stats;
 

@@ -26,6 +26,7 @@ use crate::server;
         search::search,
         search::search_post,
         search::search_json,
+        search::facet_list,
         search::facet_values,
         export::search_csv,
         export::search_atom,

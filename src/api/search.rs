@@ -16,8 +16,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
+pub use super::parameters::SearchQuery;
 use super::{ApiError, blocking};
-use crate::params::{ParamError, SearchParams, bounded, single, switch};
+use crate::params::{ParamError, SearchParams, bounded, closed_values, single, switch};
 use crate::server::AppState;
 
 /// The search response: the query echoed, the page of hits and facet counts
@@ -43,57 +44,10 @@ pub struct SearchResponse {
     pub expansions: Vec<index::Expansion>,
 }
 
-/// The search parameters, as query string (`GET`) or JSON body (`POST`).
-/// Repeatable ones filter with OR between their values.
-#[derive(Debug, Deserialize, IntoParams, ToSchema)]
-#[into_params(parameter_in = Query)]
-#[allow(dead_code)] // Describes the parameters for OpenAPI; parsing goes through `SearchParams`.
-pub struct SearchQuery {
-    /// Words (all must match), "phrases", OR, -exclusions. Empty lists everything.
-    q: Option<String>,
-    /// EMN theme label, e.g. `Return & Readmission`. Repeatable.
-    theme: Option<Vec<String>>,
-    /// Organisation name, e.g. `CGRS` (alias `organization`). Repeatable.
-    organisation: Option<Vec<String>>,
-    /// Publication year. Repeatable.
-    year: Option<Vec<i32>>,
-    /// `fr`, `nl`, `en` or `de`. Repeatable.
-    language: Option<Vec<String>>,
-    /// `emn-belgium`, `fedasil`, `immigration-office` or `media4cohesion`. Repeatable.
-    source: Option<Vec<String>>,
-    /// `news`, `publication`, `event`, `project`, `press-release` or `page`. Repeatable.
-    #[serde(rename = "type")]
-    doc_type: Option<Vec<String>>,
-    /// Keyword the source gave the document. Repeatable.
-    keyword: Option<Vec<String>>,
-    /// Earliest date, `YYYY-MM-DD`.
-    from: Option<String>,
-    /// Latest date, `YYYY-MM-DD`.
-    to: Option<String>,
-    /// `relevance` (default) or `date` (newest first).
-    sort: Option<String>,
-    /// Page, from 1 to 500.
-    page: Option<usize>,
-    /// Hits per page, 1 to 100 (default 20).
-    per_page: Option<usize>,
-    /// Search the thesaurus terms of other languages too (default true).
-    expand: Option<bool>,
-    /// Tolerate typos (default true).
-    fuzzy: Option<bool>,
-    /// Search compounds as their parts (default true).
-    decompound: Option<bool>,
-    /// Translations as one hit (default true).
-    collapse: Option<bool>,
-    /// Language a collapsed hit shows first: `fr`, `nl`, `en` or `de`.
-    lang: Option<String>,
-    /// Values listed per facet, 1 to 100 (selected values always listed).
-    facet_size: Option<usize>,
-}
-
 /// `all=true` on `search.json`.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-#[allow(dead_code)] // Documentation only, like `SearchQuery`.
+#[allow(dead_code)] // Documentation only; parsed with the search parameters.
 pub struct ExportQuery {
     /// Every hit (up to 10,000) on one page instead of one page of them.
     all: Option<bool>,
@@ -329,6 +283,70 @@ pub async fn search_json(
     cached(&headers, &response)
 }
 
+/// What a client needs to know of one facet to offer it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FacetInfo {
+    /// The search parameter, and the key of its list in a response's `facets`.
+    pub name: String,
+    /// Other parameter names accepted for it.
+    pub aliases: Vec<String>,
+    /// One line saying what it is.
+    pub description: String,
+    /// Its name in English, French and Dutch.
+    pub labels: FacetLabels,
+    /// The values a filter accepts, when they are a closed list.
+    pub values: Option<Vec<String>>,
+    /// `year` (values are years, listed ascending) or `text`.
+    pub kind: String,
+    /// Too many values to list them all: find them by prefix with
+    /// `/api/facets/{name}`.
+    pub many_values: bool,
+}
+
+/// A facet's labels.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FacetLabels {
+    pub en: String,
+    pub fr: String,
+    pub nl: String,
+}
+
+/// The facets, in the order of a response's `facets`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FacetList {
+    pub facets: Vec<FacetInfo>,
+}
+
+/// Every facet the search counts and filters on, in order, with what a
+/// client needs to offer it.
+#[utoipa::path(
+    get,
+    path = "/api/facets",
+    tag = "search",
+    responses((status = 200, description = "The facets, in the order of a response's `facets`", body = FacetList))
+)]
+pub async fn facet_list() -> Json<FacetList> {
+    let facets = index::FACETS.iter().map(|facet| FacetInfo {
+        name: facet.name.to_owned(),
+        aliases: facet.aliases.iter().map(|alias| (*alias).to_owned()).collect(),
+        description: facet.description.to_owned(),
+        labels: FacetLabels {
+            en: facet.labels.en.to_owned(),
+            fr: facet.labels.fr.to_owned(),
+            nl: facet.labels.nl.to_owned(),
+        },
+        values: closed_values(facet).map(|values| values.iter().map(|v| (*v).to_owned()).collect()),
+        kind: match facet.kind {
+            index::ValueKind::Year => "year".to_owned(),
+            index::ValueKind::Text => "text".to_owned(),
+        },
+        many_values: facet.many_values,
+    });
+    Json(FacetList {
+        facets: facets.collect(),
+    })
+}
+
 /// Most values one facet lookup returns.
 pub const MAX_FACET_VALUES: usize = 100;
 
@@ -385,7 +403,7 @@ pub(crate) fn known_pairs<'a>(
     path = "/api/facets/{name}",
     tag = "search",
     params(
-        ("name" = String, Path, description = "theme, organisation, year, language, source, type or keyword"),
+        ("name" = String, Path, description = "A facet's name, as `GET /api/facets` lists them"),
         FacetQuery,
         SearchQuery,
     ),

@@ -2,11 +2,17 @@
 // The search page. The URL is the whole state: every change pushes a URL and
 // the page renders from it, so links, bookmarks and the back button just work.
 
-// Filters the API takes, repeatable; `year` is drawn as the histogram.
-const FILTERS = ["theme", "year", "organisation", "language", "source", "type", "keyword"];
-const PANELS = ["theme", "organisation", "keyword", "language", "source", "type"];
+// The facets as the API lists them (`/api/facets`), in the order of a
+// response's lists; loaded once, before the first render.
+let FACETS = [];
+const facetsLoaded = fetch("/api/facets").then((r) => r.json()).then((b) => { FACETS = b.facets || []; });
+// Filters the API takes, repeatable; the year facet is drawn as the histogram.
+const FILTERS = () => FACETS.map((f) => f.name);
+const YEAR = () => (FACETS.find((f) => f.kind === "year") || { name: "year" }).name;
+// Panels for the others: open vocabularies first, the short closed lists below.
+const PANELS = () => FACETS.filter((f) => f.kind !== "year").sort((a, b) => (a.values ? 1 : 0) - (b.values ? 1 : 0)).map((f) => f.name);
 // Panels with many values get a box that asks the API for values by prefix.
-const SEARCHABLE = ["organisation", "keyword"];
+const SEARCHABLE = () => FACETS.filter((f) => f.many_values).map((f) => f.name);
 
 const T = {
   en: {
@@ -14,7 +20,6 @@ const T = {
     search: "Search", searchBtn: "Search", placeholder: "e.g. apatrides, opvangcrisis, labour migration",
     sort: "Sort", relevance: "Most relevant", newest: "Newest first", perPage: "Per page",
     versions: "Show versions in", queryLang: "the query's language", filters: "Filters",
-    theme: "Theme", year: "Year", organisation: "Organisation", language: "Language", source: "Source", type: "Type", keyword: "Keyword",
     yearsHelp: "Click a year to filter; drag across years for a range.", from: "From", to: "To",
     yearBar: (y, n) => `${y}: ${n} document${n === 1 ? "" : "s"}`,
     csv: "Export CSV", atom: "Follow (Atom)", results: (n) => `${n} result${n === 1 ? "" : "s"}`, for: "for",
@@ -33,7 +38,6 @@ const T = {
     search: "Rechercher", searchBtn: "Rechercher", placeholder: "p. ex. apatrides, opvangcrisis, labour migration",
     sort: "Tri", relevance: "Pertinence", newest: "Plus récents d'abord", perPage: "Par page",
     versions: "Versions en", queryLang: "langue de la requête", filters: "Filtres",
-    theme: "Thème", year: "Année", organisation: "Organisation", language: "Langue", source: "Source", type: "Type", keyword: "Mot-clé",
     yearsHelp: "Cliquez sur une année pour filtrer ; glissez sur plusieurs années pour une période.", from: "Du", to: "Au",
     yearBar: (y, n) => `${y} : ${n} document${n > 1 ? "s" : ""}`,
     csv: "Exporter en CSV", atom: "Suivre (Atom)", results: (n) => `${n} résultat${n > 1 ? "s" : ""}`, for: "pour",
@@ -52,7 +56,6 @@ const T = {
     search: "Zoeken", searchBtn: "Zoeken", placeholder: "bv. apatrides, opvangcrisis, labour migration",
     sort: "Sorteren", relevance: "Meest relevant", newest: "Nieuwste eerst", perPage: "Per pagina",
     versions: "Versies in", queryLang: "de taal van de zoekvraag", filters: "Filters",
-    theme: "Thema", year: "Jaar", organisation: "Organisatie", language: "Taal", source: "Bron", type: "Type", keyword: "Trefwoord",
     yearsHelp: "Klik op een jaar om te filteren; sleep over jaren voor een periode.", from: "Van", to: "Tot",
     yearBar: (y, n) => `${y}: ${n} document${n === 1 ? "" : "en"}`,
     csv: "Exporteren als CSV", atom: "Volgen (Atom)", results: (n) => `${n} resulta${n === 1 ? "at" : "ten"}`, for: "voor",
@@ -73,8 +76,10 @@ const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "
 // Only web links leave the page: a stored URL is data, not trusted markup.
 const safeUrl = (u) => (/^https?:\/\//i.test(u || "") ? u : "#");
 let ui = "en";
+// A facet's name comes with the facet, in the page's languages.
 const t = (key, ...args) => {
-  const v = T[ui][key] ?? T.en[key];
+  const facet = FACETS.find((f) => f.name === key);
+  const v = T[ui][key] ?? (facet && (facet.labels[ui] || facet.labels.en)) ?? T.en[key];
   return typeof v === "function" ? v(...args) : v;
 };
 
@@ -137,6 +142,7 @@ let last = { facets: {} };
 let controller = null;
 
 async function render() {
+  await facetsLoaded.catch(() => {});
   const p = urlState();
   const rendering = location.search;
   ui = pickUi(p);
@@ -174,7 +180,7 @@ async function render() {
     focusResults = false;
     $("results").focus();
   }
-  for (const name of SEARCHABLE) if (finds[name]) findValues(name, finds[name]);
+  for (const name of SEARCHABLE()) if (finds[name]) findValues(name, finds[name]);
   // Tests and scripts wait for this: the page now shows this URL.
   $("results").dataset.rendered = rendering;
 }
@@ -270,10 +276,10 @@ const FACET_SIZE_MORE = 50;
 
 function renderFacets(body, p) {
   const size = Number(p.get("facet_size")) || FACET_SIZE;
-  $("facets").innerHTML = PANELS.map((name) => {
+  $("facets").innerHTML = PANELS().map((name) => {
     const values = facetValues((body.facets || {})[name], name, p);
     if (!values.length && !finds[name]) return "";
-    const box = SEARCHABLE.includes(name) ?
+    const box = SEARCHABLE().includes(name) ?
       `<input type="search" data-find="${name}" value="${esc(finds[name] || "")}" placeholder="${esc(t("find"))}" aria-label="${esc(t(name))}: ${esc(t("find"))}">` : "";
     // A full list may have been cut by the API's facet_size: offer the rest.
     const unselected = values.filter((f) => !f.selected).length;
@@ -317,8 +323,8 @@ async function findValues(name, prefix) {
 // One bar per year, gaps filled with zeros (the API may list only years with documents).
 function yearCounts(body, p) {
   const counts = new Map();
-  for (const f of (body.facets || {}).year || []) if (/^\d{4}$/.test(f.value)) counts.set(Number(f.value), f.count);
-  for (const y of p.getAll("year")) if (/^\d{4}$/.test(y) && !counts.has(Number(y))) counts.set(Number(y), 0);
+  for (const f of (body.facets || {})[YEAR()] || []) if (/^\d{4}$/.test(f.value)) counts.set(Number(f.value), f.count);
+  for (const y of p.getAll(YEAR())) if (/^\d{4}$/.test(y) && !counts.has(Number(y))) counts.set(Number(y), 0);
   if (!counts.size) return [];
   const years = [...counts.keys()];
   const out = [];
@@ -334,7 +340,7 @@ function inRange(y, p) {
 function renderHistogram(body, p) {
   const years = yearCounts(body, p);
   const max = Math.max(1, ...years.map(([, c]) => c));
-  const selected = p.getAll("year");
+  const selected = p.getAll(YEAR());
   const step = years.length <= 12 ? 1 : years.length <= 40 ? 5 : 10;
   const focusable = selected[0] || String(years.length ? years[years.length - 1][0] : "");
   $("histogram").innerHTML = years.map(([y, c]) => {
@@ -349,7 +355,7 @@ function renderHistogram(body, p) {
 
 function activeFilters(p) {
   const list = [];
-  for (const name of FILTERS) for (const v of p.getAll(name)) list.push([name, v, `${t(name)}: ${display(name, v)}`]);
+  for (const name of FILTERS()) for (const v of p.getAll(name)) list.push([name, v, `${t(name)}: ${display(name, v)}`]);
   for (const name of ["from", "to"]) if (p.get(name)) list.push([name, p.get(name), `${t(name)} ${p.get(name)}`]);
   return list;
 }
@@ -471,7 +477,7 @@ document.addEventListener("click", (e) => {
   const el = e.target.closest("button");
   if (!el) return;
   const d = el.dataset;
-  if (d.year) return toggle("year", d.year);
+  if (d.year) return toggle(YEAR(), d.year);
   if (d.ui) return setParam("ui", d.ui, false);
   if (d.similar) return toggleSimilar(el);
   if ("size" in d) return setParam("facet_size", d.size, false);
@@ -491,7 +497,7 @@ document.addEventListener("click", (e) => {
   }
   if ("clear" in d) {
     const p = urlState();
-    [...FILTERS, "from", "to", "page"].forEach((k) => p.delete(k));
+    [...FILTERS(), "from", "to", "page"].forEach((k) => p.delete(k));
     return go(p);
   }
 });
@@ -544,7 +550,7 @@ document.addEventListener("pointerup", () => {
   drag = null;
   if (!d || d.start === d.end) return; // a plain click: the click handler toggles the year
   const p = urlState();
-  p.delete("year");
+  p.delete(YEAR());
   p.delete("page");
   p.set("from", `${Math.min(d.start, d.end)}-01-01`);
   p.set("to", `${Math.max(d.start, d.end)}-12-31`);

@@ -1,13 +1,13 @@
-//! The facet lists of a search: facets without a selection are counted in
-//! the hits pass, each facet with a selection in a pass of its own without
-//! its own filter (disjunctive counts).
+//! The facet lists of a search. Disjunctive (the default): facets without
+//! a selection are counted in the hits pass, each facet with a selection in
+//! a pass of its own without its own filter. Conjunctive: every facet in
+//! the hits pass, under every filter.
 
 use tantivy::Searcher;
 use tantivy::query::Query;
 
 use crate::error::Result;
-use crate::facets;
-use crate::schema;
+use crate::facets::{self, FACETS, FacetCounter};
 
 use super::filters::FilterQueries;
 use super::request::SearchRequest;
@@ -16,18 +16,18 @@ use super::results::Facets;
 /// Which facets a search counts where.
 pub(crate) struct Counting<'r> {
     request: &'r SearchRequest,
-    /// Facets counted in the hits pass, by position in [`schema::FACETS`].
+    /// Facets counted in the hits pass, by position in [`FACETS`].
     with_hits: Vec<usize>,
     /// Whether the search lists facets at all (export rows do not).
     full: bool,
 }
 
 impl<'r> Counting<'r> {
-    /// Facets with a selection are counted in passes of their own
-    /// (disjunctive counts), the others with the hits; none when not `full`.
+    /// Which facets the hits pass counts: none when not `full`, every one
+    /// for conjunctive counts, else those without a selection.
     pub(crate) fn plan(request: &'r SearchRequest, filters: &FilterQueries, full: bool) -> Counting<'r> {
-        let with_hits = (0..schema::FACETS.len())
-            .filter(|at| full && filters.selected[*at].is_empty())
+        let with_hits = (0..FACETS.len())
+            .filter(|at| full && (!request.disjunctive || filters.selected[*at].is_empty()))
             .collect();
         Counting {
             request,
@@ -37,16 +37,16 @@ impl<'r> Counting<'r> {
     }
 
     /// The collectors of the hits pass.
-    pub(crate) fn with_hits(&self) -> Vec<facets::FacetCounter> {
+    pub(crate) fn with_hits(&self) -> Vec<FacetCounter> {
         self.with_hits
             .iter()
-            .map(|at| facets::collector(schema::FACETS[*at], self.request.collapse))
+            .map(|at| facets::collector(FACETS[*at].name, self.request.collapse))
             .collect()
     }
 
     /// The facet lists: `counted` by the hits pass (in the order of
     /// [`with_hits`](Self::with_hits)), and a pass over `query` for each
-    /// facet with a selection, under every filter but its own.
+    /// facet left, under every filter but its own.
     pub(crate) fn lists(
         &self,
         searcher: &Searcher,
@@ -57,31 +57,26 @@ impl<'r> Counting<'r> {
         if !self.full {
             return Ok(Facets::default());
         }
-        let request = self.request;
-        let mut all: Vec<Vec<(String, u64)>> = vec![Vec::new(); schema::FACETS.len()];
+        let mut all: Vec<Option<Vec<(String, u64)>>> = vec![None; FACETS.len()];
         for (at, counts) in self.with_hits.iter().zip(counted) {
-            all[*at] = counts;
+            all[*at] = Some(counts);
         }
-        for (at, name) in schema::FACETS.iter().enumerate() {
-            if !filters.selected[at].is_empty() {
-                let query = filters.apply(query, Some(at));
-                all[at] = searcher.search(&query, &facets::collector(name, request.collapse))?;
-            }
+        let mut lists = Vec::with_capacity(FACETS.len());
+        for (at, (facet, counts)) in FACETS.iter().zip(all).enumerate() {
+            let counts = match counts {
+                Some(counts) => counts,
+                None => {
+                    let query = filters.apply(query, Some(at));
+                    searcher.search(&query, &facets::collector(facet.name, self.request.collapse))?
+                }
+            };
+            lists.push(facets::list(
+                facet,
+                counts,
+                &filters.selected[at],
+                self.request.facet_size,
+            ));
         }
-        let mut lists = all
-            .into_iter()
-            .zip(&filters.selected)
-            .zip(schema::FACETS)
-            .map(|((counted, selected), name)| facets::list(name, counted, selected, request.facet_size));
-        let mut next = || lists.next().unwrap_or_default();
-        Ok(Facets {
-            theme: next(),
-            year: next(),
-            organisation: next(),
-            language: next(),
-            source: next(),
-            doc_type: next(),
-            keyword: next(),
-        })
+        Ok(Facets::from_lists(lists))
     }
 }

@@ -13,10 +13,10 @@ use crate::schema::{self, Fields};
 use super::request::SearchRequest;
 
 /// The filters of a request as queries: one per facet with values, in
-/// [`schema::FACETS`] order, and one for the date range.
+/// [`FACETS`](crate::FACETS) order, and one for the date range.
 pub(crate) struct FilterQueries {
-    /// Clean selected values per facet, in [`schema::FACETS`] order; empty
-    /// for a facet that does not filter.
+    /// Clean selected values per facet, in [`FACETS`](crate::FACETS)
+    /// order; empty for a facet that does not filter.
     pub selected: Vec<Vec<String>>,
     /// `(facet position, query)` of the facets that filter.
     facets: Vec<(usize, Box<dyn Query>)>,
@@ -25,31 +25,19 @@ pub(crate) struct FilterQueries {
 
 impl FilterQueries {
     pub(crate) fn new(fields: &Fields, request: &SearchRequest) -> FilterQueries {
-        let filters = &request.filters;
-        let years: Vec<String> = filters.year.iter().map(i32::to_string).collect();
-        let wanted: [&[String]; 7] = [
-            &filters.theme,
-            &years,
-            &filters.organisation,
-            &filters.language,
-            &filters.source,
-            &filters.doc_type,
-            &filters.keyword,
-        ];
-        let mut selected = Vec::with_capacity(wanted.len());
+        let mut selected = Vec::new();
         let mut facets: Vec<(usize, Box<dyn Query>)> = Vec::new();
-        for (at, (name, values)) in schema::FACETS.iter().zip(wanted).enumerate() {
+        for (at, (facet, values)) in request.filters.iter().enumerate() {
             let mut clean: Vec<String> = Vec::new();
-            for value in values.iter().filter_map(|value| schema::facet_value(name, value)) {
+            for value in values.iter().filter_map(|value| facet.clean(value)) {
                 if !clean.contains(&value) {
                     clean.push(value);
                 }
             }
-            let field = fields.facets[at];
             let alternatives: Vec<Box<dyn Query>> = clean
                 .iter()
                 .map(|value| -> Box<dyn Query> {
-                    let term = Term::from_facet(field, &schema::facet_of(value));
+                    let term = Term::from_facet(fields.facets[at], &schema::facet_of(value));
                     Box::new(TermQuery::new(term, IndexRecordOption::Basic))
                 })
                 .collect();

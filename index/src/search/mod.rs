@@ -32,29 +32,35 @@ pub use handle::SearchIndex;
 pub(crate) use handle::Shared;
 pub(crate) use hits::Links;
 pub(crate) use ranking::{Ranked, ranked_window};
-pub use request::{DEFAULT_FACET_SIZE, Filters, MAX_EXPORT, MAX_PER_PAGE, SearchRequest, Sort};
+pub use request::{DEFAULT_FACET_SIZE, Filters, MAX_EXPORT, MAX_PER_PAGE, MAX_SNIPPETS, SearchRequest, Sort};
 pub use results::{FacetCount, Facets, Hit, ParentRef, PassageRef, SearchResults, Version};
 
 use counts::Counting;
 use filters::FilterQueries;
 use hits::Snippets;
-use request::{MAX_SNIPPETS, validate, validate_dates};
+use request::{validate, validate_filters};
 
 impl SearchIndex {
     /// Runs a search.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
         validate(request)?;
         let first = (request.page - 1).saturating_mul(request.per_page);
-        self.execute(request, first, request.per_page, MAX_SNIPPETS, Extent::Full)
+        self.execute(request, first, request.per_page, request.snippets, Extent::Full)
     }
 
     /// Every hit of a search, ranked and collapsed as [`search`](Self::search)
     /// ranks them, at most `limit` (and never more than [`MAX_EXPORT`]);
     /// `page` and `per_page` are ignored. `total` and `facets` are the
-    /// search's; each hit has one snippet, the best.
+    /// search's; each hit has one snippet, the best (none for `snippets` 0).
     pub fn export(&self, request: &SearchRequest, limit: usize) -> Result<SearchResults> {
-        validate_dates(request)?;
-        self.execute(request, 0, limit.min(MAX_EXPORT), 1, Extent::Full)
+        validate_filters(request)?;
+        self.execute(
+            request,
+            0,
+            limit.min(MAX_EXPORT),
+            request.snippets.min(1),
+            Extent::Full,
+        )
     }
 
     /// The rows of [`export`](Self::export), for formats that list hits
@@ -62,8 +68,14 @@ impl SearchIndex {
     /// without their versions and parents (`versions` empty, `parent`
     /// `None`, `parent_url` kept) and with no facet counts.
     pub fn export_rows(&self, request: &SearchRequest, limit: usize) -> Result<SearchResults> {
-        validate_dates(request)?;
-        self.execute(request, 0, limit.min(MAX_EXPORT), 1, Extent::Rows)
+        validate_filters(request)?;
+        self.execute(
+            request,
+            0,
+            limit.min(MAX_EXPORT),
+            request.snippets.min(1),
+            Extent::Rows,
+        )
     }
 
     /// Runs a search for `count` hits from rank `first`, with up to

@@ -4,8 +4,8 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::facets::{FACETS, position};
 use crate::query::Expansion;
-use crate::schema;
 
 /// One page of results with facet counts over the matching documents.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -107,48 +107,105 @@ pub struct Version {
     pub language: Option<String>,
 }
 
-/// Facet counts, disjunctive: a facet with selected values counts the
-/// documents matching the query and every *other* filter (dates included),
-/// so its other values show what choosing them too would add; a facet
-/// without selection counts the matching documents. Lists are sorted by
-/// count (descending) then value and cut to
-/// [`SearchRequest::facet_size`](crate::SearchRequest::facet_size), every selected value kept (count 0 when
-/// nothing has it). `year` lists every year from the first to the last,
-/// ascending, with 0 for the years between that have nothing, uncut.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+/// Facet counts, one list per facet of [`FACETS`], in that order
+/// (serialized as an object keyed by facet name). Disjunctive unless
+/// [`SearchRequest::disjunctive`](crate::SearchRequest::disjunctive) is
+/// off: a facet with selected values counts the documents matching the
+/// query and every *other* filter (dates included), so its other values
+/// show what choosing them too would add; a facet without selection counts
+/// the matching documents. Lists are sorted by count (descending) then
+/// value and cut to
+/// [`SearchRequest::facet_size`](crate::SearchRequest::facet_size), every
+/// selected value kept (count 0 when nothing has it). `year` lists every
+/// year from the first to the last, ascending, with 0 for the years
+/// between that have nothing, uncut.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Facets {
-    /// Themes.
-    pub theme: Vec<FacetCount>,
-    /// Years, as strings.
-    pub year: Vec<FacetCount>,
-    /// Organisations.
-    pub organisation: Vec<FacetCount>,
-    /// Languages.
-    pub language: Vec<FacetCount>,
-    /// Sources.
-    pub source: Vec<FacetCount>,
-    /// Document types.
-    #[serde(rename = "type")]
-    pub doc_type: Vec<FacetCount>,
-    /// Keywords.
-    pub keyword: Vec<FacetCount>,
+    /// In [`FACETS`] order, every facet present.
+    lists: Vec<Vec<FacetCount>>,
+}
+
+impl Default for Facets {
+    /// Every facet, with an empty list.
+    fn default() -> Facets {
+        Facets {
+            lists: vec![Vec::new(); FACETS.len()],
+        }
+    }
 }
 
 impl Facets {
+    /// From one list per facet, in [`FACETS`] order.
+    pub(crate) fn from_lists(mut lists: Vec<Vec<FacetCount>>) -> Facets {
+        lists.resize(FACETS.len(), Vec::new());
+        Facets { lists }
+    }
+
     /// The list of a facet by its name (`type` for the document type);
     /// empty for an unknown name.
     pub fn by_name(&self, name: &str) -> &[FacetCount] {
-        match name {
-            schema::THEME => &self.theme,
-            schema::YEAR => &self.year,
-            schema::ORGANISATION => &self.organisation,
-            schema::LANGUAGE => &self.language,
-            schema::SOURCE => &self.source,
-            schema::TYPE => &self.doc_type,
-            schema::KEYWORD => &self.keyword,
-            _ => &[],
+        position(name).map_or(&[], |at| &self.lists[at])
+    }
+
+    /// Each facet's name and list, in [`FACETS`] order.
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &[FacetCount])> {
+        FACETS
+            .iter()
+            .map(|facet| facet.name)
+            .zip(self.lists.iter().map(Vec::as_slice))
+    }
+}
+
+impl std::ops::Index<&str> for Facets {
+    type Output = [FacetCount];
+
+    /// As [`Facets::by_name`].
+    fn index(&self, name: &str) -> &[FacetCount] {
+        self.by_name(name)
+    }
+}
+
+impl Serialize for Facets {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.lists.len()))?;
+        for (name, list) in self.iter() {
+            map.serialize_entry(name, list)?;
         }
+        map.end()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Facets {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Ref};
+        let mut object = ObjectBuilder::new().description(Some(
+            "Facet counts, one list per facet (see `/api/facets`). Disjunctive unless \
+             `disjunctive=false`: a facet with selected values counts the documents matching \
+             the query and every *other* filter (dates included), so its other values show \
+             what choosing them too would add; a facet without selection counts the matching \
+             documents. Lists are sorted by count (descending) then value and cut to \
+             `facet_size`, every selected value kept (count 0 when nothing has it). `year` \
+             lists every year from the first to the last, ascending, with 0 for the years \
+             between that have nothing, uncut.",
+        ));
+        for facet in FACETS {
+            let list = ArrayBuilder::new()
+                .items(Ref::from_schema_name("FacetCount"))
+                .description(Some(facet.description));
+            object = object.property(facet.name, list).required(facet.name);
+        }
+        object.into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Facets {
+    fn schemas(schemas: &mut Vec<(String, utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>)>) {
+        use utoipa::PartialSchema;
+        schemas.push(("FacetCount".into(), FacetCount::schema()));
+        <FacetCount as utoipa::ToSchema>::schemas(schemas);
     }
 }
 

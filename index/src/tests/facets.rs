@@ -94,33 +94,16 @@ const FACET_NAMES: [&str; 7] = [
 ];
 
 fn selected_values(filters: &Filters, facet: &str) -> Vec<String> {
-    match facet {
-        "theme" => filters.theme.clone(),
-        "year" => filters.year.iter().map(i32::to_string).collect(),
-        "organisation" => filters.organisation.clone(),
-        "language" => filters.language.clone(),
-        "source" => filters.source.clone(),
-        "type" => filters.doc_type.clone(),
-        "keyword" => filters.keyword.clone(),
-        other => panic!("no facet {other}"),
-    }
+    filters.get(facet).to_vec()
 }
 
 fn list<'f>(facets: &'f Facets, facet: &str) -> &'f [FacetCount] {
-    match facet {
-        "theme" => &facets.theme,
-        "year" => &facets.year,
-        "organisation" => &facets.organisation,
-        "language" => &facets.language,
-        "source" => &facets.source,
-        "type" => &facets.doc_type,
-        "keyword" => &facets.keyword,
-        other => panic!("no facet {other}"),
-    }
+    facets.by_name(facet)
 }
 
 /// For each facet F, the counts of the documents that match the query,
-/// the date range and every filter but F's, per value of F.
+/// the date range and every filter but F's (F's too when not
+/// `disjunctive`), per value of F.
 fn brute_force(
     docs: &[Document],
     matching: &BTreeSet<String>,
@@ -142,7 +125,7 @@ fn brute_force(
         for doc in docs.iter().filter(|doc| matching.contains(&doc.url)) {
             let others = FACET_NAMES
                 .iter()
-                .filter(|f| **f != facet)
+                .filter(|f| !request.disjunctive || **f != facet)
                 .all(|f| passes(doc, f));
             if others && in_range(doc) {
                 for value in values_of(doc, facet) {
@@ -175,28 +158,19 @@ fn disjunctive_counts_match_counts_worked_out_per_document() {
     let index = index_with(&docs);
     let combinations = [
         Filters::default(),
-        Filters {
-            theme: strings(&["Asylum"]),
-            ..Filters::default()
-        },
-        Filters {
-            theme: strings(&["Asylum", "Borders"]),
-            year: vec![2020, 2022],
-            ..Filters::default()
-        },
-        Filters {
-            language: strings(&["fr"]),
-            source: strings(&["fedasil"]),
-            keyword: strings(&["AMIF"]),
-            ..Filters::default()
-        },
-        Filters {
-            organisation: strings(&["CGRS", "IOM"]),
-            doc_type: strings(&["news"]),
-            theme: strings(&["Visa"]),
-            keyword: strings(&["reception", "policy event"]),
-            ..Filters::default()
-        },
+        Filters::default().with("theme", strings(&["Asylum"])),
+        Filters::default()
+            .with("theme", strings(&["Asylum", "Borders"]))
+            .with("year", ["2020", "2022"]),
+        Filters::default()
+            .with("language", strings(&["fr"]))
+            .with("source", strings(&["fedasil"]))
+            .with("keyword", strings(&["AMIF"])),
+        Filters::default()
+            .with("organisation", strings(&["CGRS", "IOM"]))
+            .with("type", strings(&["news"]))
+            .with("theme", strings(&["Visa"]))
+            .with("keyword", strings(&["reception", "policy event"])),
     ];
     let mut checked = 0;
     for query in ["", "accueil OR asile", "opvang"] {
@@ -249,24 +223,20 @@ fn a_selected_value_that_matches_nothing_is_listed_at_zero() {
     let results = run(
         &index,
         SearchRequest {
-            filters: Filters {
-                theme: strings(&["Nope"]),
-                year: vec![1999],
-                language: strings(&["de"]),
-                ..Filters::default()
-            },
+            filters: Filters::default()
+                .with("theme", strings(&["Nope"]))
+                .with("year", ["1999"])
+                .with("language", strings(&["de"])),
             ..literal()
         },
     );
     assert_eq!(results.total, 0);
-    let nope = results
-        .facets
-        .theme
+    let nope = results.facets["theme"]
         .iter()
         .find(|c| c.value == "Nope")
         .expect("listed");
     assert_eq!((nope.count, nope.selected), (0, true));
-    let german = &results.facets.language;
+    let german = &results.facets["language"];
     assert_eq!(
         german,
         &[FacetCount {
@@ -276,14 +246,12 @@ fn a_selected_value_that_matches_nothing_is_listed_at_zero() {
         }]
     );
     // 1999 is selected: the list runs from it to the last year, at 0 all along.
-    let years: Vec<(&str, bool)> = results
-        .facets
-        .year
+    let years: Vec<(&str, bool)> = results.facets["year"]
         .iter()
         .map(|c| (c.value.as_str(), c.selected))
         .collect();
     assert_eq!(years.first(), Some(&("1999", true)));
-    assert!(results.facets.year.iter().all(|c| c.count == 0));
+    assert!(results.facets["year"].iter().all(|c| c.count == 0));
 }
 
 #[test]
@@ -293,31 +261,26 @@ fn facet_size_cuts_lists_but_keeps_selected_values() {
         &index,
         SearchRequest {
             facet_size: 2,
-            filters: Filters {
-                keyword: strings(&["AMIF", "statelessness", "reception"]),
-                ..Filters::default()
-            },
+            filters: Filters::default().with("keyword", strings(&["AMIF", "statelessness", "reception"])),
             ..literal()
         },
     );
-    assert_eq!(results.facets.theme.len(), 2);
-    assert_eq!(results.facets.organisation.len(), 2);
+    assert_eq!(results.facets["theme"].len(), 2);
+    assert_eq!(results.facets["organisation"].len(), 2);
     // Sorted by count, then value.
-    let theme = &results.facets.theme;
+    let theme = &results.facets["theme"];
     assert!(
         theme[0].count > theme[1].count
             || (theme[0].count == theme[1].count && theme[0].value < theme[1].value)
     );
     // Three selected keywords are kept, though beyond the cut.
-    let keywords: BTreeSet<&str> = results
-        .facets
-        .keyword
+    let keywords: BTreeSet<&str> = results.facets["keyword"]
         .iter()
         .filter(|c| c.selected)
         .map(|c| c.value.as_str())
         .collect();
     assert_eq!(keywords, BTreeSet::from(["AMIF", "reception", "statelessness"]));
-    assert!(results.facets.keyword.len() <= 4);
+    assert!(results.facets["keyword"].len() <= 4);
     // The default is ten.
     assert_eq!(SearchRequest::default().facet_size, crate::DEFAULT_FACET_SIZE);
 }
@@ -332,9 +295,7 @@ fn years_run_contiguous_and_ascending_with_zeros_and_are_never_cut() {
             ..literal()
         },
     );
-    let years: Vec<(i32, u64)> = results
-        .facets
-        .year
+    let years: Vec<(i32, u64)> = results.facets["year"]
         .iter()
         .map(|c| (c.value.parse().expect("a year"), c.count))
         .collect();
@@ -345,16 +306,14 @@ fn years_run_contiguous_and_ascending_with_zeros_and_are_never_cut() {
     for gap in [2019, 2023] {
         assert!(years.contains(&(gap, 0)), "{years:?}");
     }
-    assert!(results.facets.year.iter().all(|c| !c.selected));
+    assert!(results.facets["year"].iter().all(|c| !c.selected));
 }
 
 #[test]
 fn keywords_are_a_facet_and_a_filter() {
     let index = corpus_index();
     let results = search(&index, "");
-    let keywords: Vec<(&str, u64)> = results
-        .facets
-        .keyword
+    let keywords: Vec<(&str, u64)> = results.facets["keyword"]
         .iter()
         .map(|c| (c.value.as_str(), c.count))
         .collect();
@@ -362,10 +321,7 @@ fn keywords_are_a_facet_and_a_filter() {
     let filtered = run(
         &index,
         SearchRequest {
-            filters: Filters {
-                keyword: strings(&["AMIF", "policy event"]),
-                ..Filters::default()
-            },
+            filters: Filters::default().with("keyword", strings(&["AMIF", "policy event"])),
             ..literal()
         },
     );
@@ -373,23 +329,64 @@ fn keywords_are_a_facet_and_a_filter() {
     let and_other = run(
         &index,
         SearchRequest {
-            filters: Filters {
-                keyword: strings(&["AMIF", "policy event"]),
-                language: strings(&["nl"]),
-                ..Filters::default()
-            },
+            filters: Filters::default()
+                .with("keyword", strings(&["AMIF", "policy event"]))
+                .with("language", strings(&["nl"])),
             ..literal()
         },
     );
     assert_eq!(urls(&and_other), [PROGRAMME]);
     // The keyword list ignores its own filter but not the language one.
-    let listed: Vec<(&str, u64, bool)> = and_other
-        .facets
-        .keyword
+    let listed: Vec<(&str, u64, bool)> = and_other.facets["keyword"]
         .iter()
         .map(|c| (c.value.as_str(), c.count, c.selected))
         .collect();
     assert_eq!(listed, [("policy event", 1, true), ("AMIF", 0, true)]);
     let json = serde_json::to_value(&and_other).expect("json");
     assert_eq!(json["facets"]["keyword"][0]["selected"], true);
+}
+
+#[test]
+fn conjunctive_counts_apply_every_filter_to_every_facet() {
+    let docs = generated(120);
+    let index = index_with(&docs);
+    let filters = Filters::default()
+        .with("theme", strings(&["Asylum", "Borders"]))
+        .with("language", strings(&["fr", "nl"]));
+    let matching = matching_urls(&index, "");
+    let request = SearchRequest {
+        filters,
+        facet_size: 100,
+        collapse: false,
+        disjunctive: false,
+        ..literal()
+    };
+    let results = run(&index, request.clone());
+    let expected = brute_force(&docs, &matching, &request);
+    for facet in FACET_NAMES {
+        let got: BTreeMap<String, u64> = list(&results.facets, facet)
+            .iter()
+            .filter(|c| c.count > 0)
+            .map(|c| (c.value.clone(), c.count))
+            .collect();
+        assert_eq!(got, expected[facet], "facet {facet}");
+    }
+    // The theme filter narrowed the theme list itself: fewer documents
+    // have the other themes than without it.
+    let others = |facets: &Facets| -> u64 {
+        facets["theme"]
+            .iter()
+            .filter(|c| !c.selected)
+            .map(|c| c.count)
+            .sum()
+    };
+    let disjunctive = run(
+        &index,
+        SearchRequest {
+            disjunctive: true,
+            ..request
+        },
+    );
+    assert_eq!(disjunctive.total, results.total);
+    assert!(others(&results.facets) < others(&disjunctive.facets));
 }

@@ -340,8 +340,8 @@ fn odd_documents_index_and_search() {
     let index = index_with(&[odd]);
     let results = search(&index, "texte");
     assert_eq!(results.total, 1);
-    assert_eq!(results.facets.theme[0].value, "a/b");
-    assert_eq!(results.facets.year[0].value, "1");
+    assert_eq!(results.facets["theme"][0].value, "a/b");
+    assert_eq!(results.facets["year"][0].value, "1");
 }
 
 #[test]

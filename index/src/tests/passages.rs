@@ -206,18 +206,18 @@ fn a_facet_count_is_the_number_of_hits_ticking_it_shows() {
         };
         let results = run(&index, base.clone());
         let lists = [
-            ("language", &results.facets.language),
-            ("type", &results.facets.doc_type),
-            ("organisation", &results.facets.organisation),
+            ("language", &results.facets["language"]),
+            ("type", &results.facets["type"]),
+            ("organisation", &results.facets["organisation"]),
         ];
         for (facet, list) in lists {
             assert!(!list.is_empty(), "{facet}");
             for count in list {
                 let mut filters = base.filters.clone();
                 match facet {
-                    "language" => filters.language = vec![count.value.clone()],
-                    "type" => filters.doc_type = vec![count.value.clone()],
-                    _ => filters.organisation = vec![count.value.clone()],
+                    "language" => filters.set("language", vec![count.value.clone()]).unwrap(),
+                    "type" => filters.set("type", vec![count.value.clone()]).unwrap(),
+                    _ => filters.set("organisation", vec![count.value.clone()]).unwrap(),
                 }
                 let ticked = run(
                     &index,

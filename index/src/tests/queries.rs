@@ -68,10 +68,7 @@ fn phrases_intersect_with_terms_and_filters() {
         &index,
         SearchRequest {
             query: "study \"reception centres\" -\"crise de l'accueil\"".into(),
-            filters: Filters {
-                theme: strings(&["Return & Readmission"]),
-                ..Filters::default()
-            },
+            filters: Filters::default().with("theme", strings(&["Return & Readmission"])),
             ..literal()
         },
     );

@@ -93,3 +93,35 @@ fn an_empty_leading_block_does_not_shift_the_blocks_a_snippet_covers() {
     let index = index_with(&[document]);
     assert_three_snippets_from_different_blocks(&search(&index, "accueil").hits[0]);
 }
+
+#[test]
+fn zero_snippets_gives_none() {
+    let index = index_with(&[long_document()]);
+    let results = run(
+        &index,
+        SearchRequest {
+            query: "accueil".into(),
+            snippets: 0,
+            ..literal()
+        },
+    );
+    let hit = &results.hits[0];
+    assert_eq!((hit.snippet.as_str(), hit.snippets.len()), ("", 0));
+    let one = run(
+        &index,
+        SearchRequest {
+            query: "accueil".into(),
+            snippets: 1,
+            ..literal()
+        },
+    );
+    assert_eq!(one.hits[0].snippets.len(), 1);
+    let too_many = SearchRequest {
+        snippets: crate::MAX_SNIPPETS + 1,
+        ..literal()
+    };
+    assert!(matches!(
+        index.search(&too_many),
+        Err(crate::Error::InvalidRequest(_))
+    ));
+}
