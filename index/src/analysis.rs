@@ -235,7 +235,7 @@ pub fn analyze(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(usize, String)> 
 
 /// A tantivy [`TokenFilter`] that replaces each token by its Snowball stem,
 /// computed by `rust-stemmers` (tantivy's own stemmer feature is off) and
-/// remembered per word (see [`crate::memo`]).
+/// remembered per word (see the `memo` module).
 #[derive(Clone)]
 pub struct StemFilter {
     stemmer: Arc<Stemmer>,

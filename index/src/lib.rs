@@ -12,7 +12,17 @@
 //! - `query`: the lenient user query language: words (ANDed),
 //!   `"phrases"`, `OR`, `-exclusions`. It never fails; each term is searched
 //!   in every language field with that field's analyzer.
-//! - `search` / `writer`: [`SearchIndex`] and its single [`IndexWriter`].
+//! - `facets`: the facet table [`FACETS`] (one [`FacetDef`] per facet:
+//!   name, description, labels, how a document's values are found, which
+//!   values a filter accepts) that the schema, the writer, the filters and
+//!   the counts loop over; the counting collector and the lists returned.
+//! - `search`: [`SearchIndex`] (`search/handle.rs`), the request
+//!   (`request.rs`: [`SearchRequest`], [`Filters`], [`Sort`]), the results
+//!   (`results.rs`: [`SearchResults`], [`Hit`], [`Facets`]), the filters as
+//!   queries (`filters.rs`), ranking (`ranking.rs`), the facet passes
+//!   (`counts.rs`) and the hits with their snippets, versions and parents
+//!   (`hits.rs`); `search/mod.rs` runs a search as those steps.
+//! - `writer`: the single [`IndexWriter`].
 //!   Besides [`SearchIndex::search`]: [`SearchIndex::export`] (every hit;
 //!   [`SearchIndex::export_rows`] without versions, parents or facets),
 //!   [`SearchIndex::similar`] (related documents),

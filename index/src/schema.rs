@@ -3,7 +3,7 @@
 //! Text fields are indexed (with positions, for phrases) but not stored: the
 //! whole [`Document`](crate::Document) is stored once as JSON in [`DOC`], and
 //! hits, `get` and snippets are all served from it. The facet fields are
-//! named after the facets of [`FACETS`](crate::FACETS).
+//! named after the facets of [`FACETS`].
 
 use tantivy::schema::{
     FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,

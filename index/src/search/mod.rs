@@ -153,6 +153,9 @@ fn window(searcher: &Searcher, first: usize, count: usize) -> std::ops::Range<us
     start..start.saturating_add(count).min(alive)
 }
 
+/// A facet's counted values.
+type Counted = Vec<(String, u64)>;
+
 /// One pass over the matches of `query`: the total (groups when
 /// collapsing), the counts of the facets `counting` counts with the hits,
 /// and the page of ranked groups in `window`.
@@ -163,7 +166,7 @@ fn rank(
     collapse: bool,
     window: std::ops::Range<usize>,
     by_date: bool,
-) -> Result<(usize, Vec<Vec<(String, u64)>>, Vec<Ranked>)> {
+) -> Result<(usize, Vec<Counted>, Vec<Ranked>)> {
     let counters = Many(counting.with_hits());
     if collapse {
         let ((total, counts), _, page) =
