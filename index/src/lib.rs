@@ -61,6 +61,7 @@
 pub mod analysis;
 mod browse;
 mod collapse;
+mod concepts;
 pub mod decompound;
 mod document;
 mod error;

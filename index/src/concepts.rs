@@ -1,0 +1,329 @@
+//! Concept marks: at index time, every place a text names a concept of the
+//! built-in thesaurus in the field's language (`demande de protection
+//! internationale`, `asielaanvraag`) also gets one token for the concept,
+//! [`mark`]`(id)`, spanning the words that name it.
+//!
+//! Searching a concept's terms of another language is then one term per
+//! field instead of a dozen phrases: a phrase of common words walks the
+//! positions of every document that has all of them, and the thesaurus is
+//! full of such phrases. The mark's offsets cover the whole term, so a
+//! snippet highlights the term, not its words one by one.
+//!
+//! A term matches as a phrase would: the same stems at the same relative
+//! positions (the gaps left by stop words included). One-word terms also
+//! match the parts of a compound (`asiel` in `asielaanvraag`), as a query
+//! for the word finds them.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
+
+use crate::analysis::{self, Lang};
+use crate::thesaurus::Thesaurus;
+
+/// First character of a mark: the tokenizer never emits it in a word, so a
+/// mark cannot meet a word (nor a typo-tolerant neighbour of one).
+pub(crate) const MARK_PREFIX: char = '\u{1}';
+
+/// The token that marks concept `id` in the text.
+pub(crate) fn mark(id: &str) -> String {
+    format!("{MARK_PREFIX}{id}")
+}
+
+/// Whether an indexed term is a concept mark rather than a word.
+pub(crate) fn is_mark(term: &str) -> bool {
+    term.starts_with(MARK_PREFIX)
+}
+
+/// One term of a concept, as the language's query analyzer sees it.
+struct Term {
+    /// The concept's mark.
+    mark: String,
+    /// Stems with their positions relative to the first, in order.
+    stems: Vec<(usize, String)>,
+}
+
+/// The terms of one language, by their last stem.
+#[derive(Default)]
+pub(crate) struct Marks {
+    by_last: HashMap<String, Vec<Term>>,
+    /// Most positions a term spans, so the stream keeps that many tokens.
+    longest: usize,
+}
+
+impl Marks {
+    /// The built-in thesaurus's terms in `lang`.
+    pub fn builtin(lang: Lang) -> &'static Marks {
+        static MARKS: LazyLock<Vec<Marks>> = LazyLock::new(|| {
+            Lang::ALL
+                .iter()
+                .map(|lang| Marks::of(Thesaurus::builtin(), *lang))
+                .collect()
+        });
+        &MARKS[lang.index()]
+    }
+
+    fn of(thesaurus: &Thesaurus, lang: Lang) -> Marks {
+        let mut analyzer = analysis::query_analyzer(lang);
+        let mut marks = Marks::default();
+        for concept in thesaurus.concepts() {
+            let mark = mark(&concept.id);
+            for term in concept.terms.get(lang.code()).into_iter().flatten() {
+                let tokens = analysis::analyze(&mut analyzer, term);
+                let Some(((first, _), (_, last))) = tokens.first().zip(tokens.last()) else {
+                    continue;
+                };
+                let stems: Vec<(usize, String)> = tokens
+                    .iter()
+                    .map(|(position, stem)| (position - first, stem.clone()))
+                    .collect();
+                let known = marks.by_last.entry(last.clone()).or_default();
+                if known.iter().any(|t| t.mark == mark && t.stems == stems) {
+                    continue;
+                }
+                marks.longest = marks.longest.max(stems.last().map_or(0, |(at, _)| at + 1));
+                known.push(Term {
+                    mark: mark.clone(),
+                    stems,
+                });
+            }
+        }
+        marks
+    }
+}
+
+/// A tantivy [`TokenFilter`] that follows each token ending a concept's
+/// term with the concept's mark. Place it last, after stemming.
+#[derive(Clone, Copy)]
+pub struct ConceptFilter {
+    marks: &'static Marks,
+}
+
+impl ConceptFilter {
+    /// Marks the built-in thesaurus's concepts in text of `lang`; `None`
+    /// marks nothing (one analyzer type for index and query analyzers).
+    pub fn new(lang: Option<Lang>) -> ConceptFilter {
+        static NONE: LazyLock<Marks> = LazyLock::new(Marks::default);
+        ConceptFilter {
+            marks: lang.map_or(&*NONE, Marks::builtin),
+        }
+    }
+}
+
+impl TokenFilter for ConceptFilter {
+    type Tokenizer<T: Tokenizer> = ConceptFilterWrapper<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> ConceptFilterWrapper<T> {
+        ConceptFilterWrapper {
+            marks: self.marks,
+            inner: tokenizer,
+        }
+    }
+}
+
+/// The tokenizer produced by [`ConceptFilter`].
+#[derive(Clone)]
+pub struct ConceptFilterWrapper<T> {
+    marks: &'static Marks,
+    inner: T,
+}
+
+impl<T: Tokenizer> Tokenizer for ConceptFilterWrapper<T> {
+    type TokenStream<'a> = ConceptTokenStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        ConceptTokenStream {
+            marks: self.marks,
+            recent: Vec::new(),
+            pending: Vec::new(),
+            emitting: None,
+            tail: self.inner.token_stream(text),
+        }
+    }
+}
+
+/// The token stream produced by [`ConceptFilterWrapper`].
+pub struct ConceptTokenStream<T> {
+    marks: &'static Marks,
+    /// The last words (first token at each position): position, stem and
+    /// start offset, oldest first; at most `marks.longest`.
+    recent: Vec<(usize, String, usize)>,
+    /// Marks still to emit after the current token, with their start offset.
+    pending: Vec<(String, usize)>,
+    /// The mark being emitted: a copy of the word's token with the mark's
+    /// text and the term's start, shown until the next advance.
+    emitting: Option<Token>,
+    tail: T,
+}
+
+impl<T: TokenStream> ConceptTokenStream<T> {
+    /// Queues the marks of the terms that end with the current token, a
+    /// word (`is_word`) or a compound's part.
+    fn find_marks(&mut self, is_word: bool) {
+        let marks = self.marks;
+        if marks.by_last.is_empty() {
+            return;
+        }
+        let Some(terms) = marks.by_last.get(&self.tail.token().text) else {
+            return;
+        };
+        let offset = self.tail.token().offset_from;
+        for term in terms {
+            if term.stems.len() == 1 {
+                // One-word terms (keyed by their only stem) match a
+                // compound's parts too.
+                self.queue(&term.mark, offset);
+            } else if is_word && let Some(start) = self.matches(term) {
+                self.queue(&term.mark, start);
+            }
+        }
+    }
+
+    /// Where the words of a multi-word `term` start, when the recent words
+    /// end with it.
+    fn matches(&self, term: &Term) -> Option<usize> {
+        let (end, _, _) = self.recent.last()?;
+        let (span, _) = term.stems.last()?;
+        let first = end.checked_sub(*span)?;
+        let mut start = None;
+        for (relative, stem) in &term.stems {
+            let wanted = first + relative;
+            let (_, found, offset) = self
+                .recent
+                .iter()
+                .rev()
+                .find(|(position, _, _)| *position == wanted)?;
+            if found != stem {
+                return None;
+            }
+            if *relative == 0 {
+                start = Some(*offset);
+            }
+        }
+        start
+    }
+
+    fn queue(&mut self, mark: &str, start: usize) {
+        if !self.pending.iter().any(|(known, _)| known == mark) {
+            self.pending.push((mark.to_owned(), start));
+        }
+    }
+}
+
+impl<T: TokenStream> TokenStream for ConceptTokenStream<T> {
+    fn advance(&mut self) -> bool {
+        if let Some((mark, start)) = self.pending.pop() {
+            // The mark takes the place of the word's token until the next
+            // advance; it sits at the word's position and spans the term.
+            let word = self.tail.token();
+            let mut token = word.clone();
+            token.text = mark;
+            token.offset_from = start;
+            token.position_length = 1;
+            self.emitting = Some(token);
+            return true;
+        }
+        self.emitting = None;
+        if !self.tail.advance() {
+            return false;
+        }
+        let token = self.tail.token();
+        let is_new_word = self
+            .recent
+            .last()
+            .is_none_or(|(position, _, _)| *position != token.position);
+        if is_new_word {
+            if self.recent.len() >= self.marks.longest.max(1) {
+                self.recent.remove(0);
+            }
+            self.recent
+                .push((token.position, token.text.clone(), token.offset_from));
+        }
+        self.find_marks(is_new_word);
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.emitting.as_ref().unwrap_or_else(|| self.tail.token())
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        match &mut self.emitting {
+            Some(token) => token,
+            None => self.tail.token_mut(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tokens(lang: Lang, text: &str) -> Vec<(usize, String, usize, usize)> {
+        let mut analyzer = analysis::language_analyzer(lang);
+        let mut stream = analyzer.token_stream(text);
+        let mut out = Vec::new();
+        while let Some(token) = stream.next() {
+            out.push((
+                token.position,
+                token.text.clone(),
+                token.offset_from,
+                token.offset_to,
+            ));
+        }
+        out
+    }
+
+    fn marks(lang: Lang, text: &str) -> Vec<(String, String)> {
+        tokens(lang, text)
+            .into_iter()
+            .filter(|(_, term, _, _)| is_mark(term))
+            .map(|(_, term, from, to)| (term[1..].to_owned(), text[from..to].to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn a_multi_word_term_is_marked_over_its_whole_span() {
+        let text = "Chaque demande de protection internationale est examinée.";
+        let found = marks(Lang::Fr, text);
+        assert!(
+            found.contains(&(
+                "application-for-international-protection".to_owned(),
+                "demande de protection internationale".to_owned()
+            )),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn words_out_of_order_or_apart_are_not_a_term() {
+        let found = marks(Lang::Fr, "La protection de la demande internationale.");
+        assert!(
+            !found
+                .iter()
+                .any(|(id, _)| id == "application-for-international-protection"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn compound_parts_name_one_word_concepts() {
+        let found = marks(Lang::Nl, "Het aantal asielaanvragen steeg.");
+        assert!(found.iter().any(|(id, _)| id == "asylum"), "{found:?}");
+    }
+
+    #[test]
+    fn marks_leave_the_words_and_positions_as_they_were() {
+        let text = "Le retour volontaire des demandeurs d'asile.";
+        let words: Vec<_> = tokens(Lang::Fr, text)
+            .into_iter()
+            .filter(|(_, term, _, _)| !is_mark(term))
+            .collect();
+        let mut plain = analysis::query_analyzer(Lang::Fr);
+        let expected = analysis::analyze(&mut plain, text);
+        let got: Vec<(usize, String)> = words.into_iter().map(|(p, t, _, _)| (p, t)).collect();
+        assert_eq!(got, expected);
+        assert!(!marks(Lang::Fr, text).is_empty());
+    }
+}
