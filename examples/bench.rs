@@ -121,6 +121,7 @@ fn main() -> Result<()> {
     let plain_samples = plain_pass(&plain, &mix)?;
     let everything = Query {
         kind: queries::Kind::FiltersOnly,
+        lang: "",
         q: String::new(),
         filters: Vec::new(),
     };
@@ -151,6 +152,11 @@ fn main() -> Result<()> {
         })
         .collect();
     let filtered = mix.iter().filter(|q| !q.filters.is_empty()).count();
+    let langs = vocab::LANGS
+        .iter()
+        .map(|(lang, _)| format!("{} {lang}", mix.iter().filter(|q| q.lang == *lang).count()))
+        .collect::<Vec<_>>()
+        .join(", ");
     let mix_text = KINDS
         .iter()
         .map(|(kind, label, _)| {
@@ -159,7 +165,7 @@ fn main() -> Result<()> {
         })
         .collect::<Vec<_>>()
         .join(", ")
-        + &format!("; {filtered} with theme/year/language filters; FR/NL/EN 40/35/25; `per_page=10`");
+        + &format!("; {langs}; {filtered} with theme/year/language filters; `per_page=10`");
 
     let results = Results {
         date: chrono::Utc::now().format("%Y-%m-%d").to_string(),

@@ -37,6 +37,8 @@ const FILTERED: f64 = 0.40;
 
 pub struct Query {
     pub kind: Kind,
+    /// The language the words were drawn from.
+    pub lang: &'static str,
     /// The text typed, in the query syntax both engines read (words ANDed,
     /// `"phrases"`); empty for a filters-only search.
     pub q: String,
@@ -54,7 +56,7 @@ impl Query {
 }
 
 pub fn mix(count: usize, seed: u64, vocabs: &[Vocab]) -> Vec<Query> {
-    let mut rng = Rng::new(seed).fork(0x7175_6572_79);
+    let mut rng = Rng::new(seed).fork(0x0071_7565_7279);
     let kind_shares: Vec<f64> = KINDS.iter().map(|k| k.2).collect();
     let lang_shares: Vec<f64> = LANGS.iter().map(|l| l.1).collect();
     let filters_only = KINDS
@@ -73,7 +75,12 @@ pub fn mix(count: usize, seed: u64, vocabs: &[Vocab]) -> Vec<Query> {
             } else {
                 Vec::new()
             };
-            Query { kind, q, filters }
+            Query {
+                kind,
+                lang: vocab.lang,
+                q,
+                filters,
+            }
         })
         .collect()
 }

@@ -270,7 +270,7 @@ pub fn build() -> Vec<Vocab> {
         .and_then(toml::Value::as_array)
         .cloned()
         .unwrap_or_default();
-    let rng = Rng::new(0x766f_6361_62);
+    let rng = Rng::new(0x0076_6f63_6162);
     LANGS
         .iter()
         .enumerate()
