@@ -39,7 +39,7 @@ use anyhow::{Context, Result};
 use clap::Parser;
 
 use queries::{KINDS, Query};
-use report::{Results, Stats};
+use report::{KindRow, Results, Stats};
 
 /// Benchmark import and search on a synthetic corpus.
 #[derive(Parser)]
@@ -81,6 +81,7 @@ const SWITCHES: &[(&str, (&str, &str))] = &[
 
 fn main() -> Result<()> {
     let args = Args::parse();
+    let machine = report::machine();
     std::fs::create_dir_all(&args.out)?;
     let bin = match &args.bin {
         Some(bin) => bin.clone(),
@@ -138,18 +139,31 @@ fn main() -> Result<()> {
     let plain_latencies: Vec<Duration> = plain_samples.iter().map(|s| s.0).collect();
     let kinds = KINDS
         .iter()
-        .filter_map(|(kind, label, _)| {
-            let of_kind = |lat: &dyn Fn(usize) -> Duration| {
-                let picked: Vec<Duration> = (0..mix.len())
-                    .filter(|&i| mix[i].kind == *kind)
-                    .map(lat)
-                    .collect();
-                (!picked.is_empty()).then(|| (picked.len(), Stats::of(&picked).p50))
+        .map(|(kind, label, _)| {
+            let of_kind: Vec<usize> = (0..mix.len()).filter(|&i| mix[i].kind == *kind).collect();
+            let p50 = |latency: &dyn Fn(usize) -> Duration| {
+                Stats::of(&of_kind.iter().map(|&i| latency(i)).collect::<Vec<_>>()).p50
             };
-            let (count, http) = of_kind(&|i| served.samples[i].latency)?;
-            let (_, floor) = of_kind(&|i| plain_latencies[i])?;
-            Some((*label, count, http, floor))
+            KindRow {
+                label,
+                queries: of_kind.len(),
+                http_p50: p50(&|i| served.samples[i].latency),
+                plain_p50: p50(&|i| plain_samples[i].0),
+                http_hits: report::median(
+                    &of_kind
+                        .iter()
+                        .map(|&i| served.samples[i].total)
+                        .collect::<Vec<_>>(),
+                ),
+                plain_hits: report::median(
+                    &of_kind
+                        .iter()
+                        .map(|&i| plain_samples[i].1 as u64)
+                        .collect::<Vec<_>>(),
+                ),
+            }
         })
+        .filter(|row| row.queries > 0)
         .collect();
     let filtered = mix.iter().filter(|q| !q.filters.is_empty()).count();
     let langs = vocab::LANGS
@@ -169,7 +183,7 @@ fn main() -> Result<()> {
 
     let results = Results {
         date: chrono::Utc::now().format("%Y-%m-%d").to_string(),
-        machine: report::machine(),
+        machine,
         commit: git_head(),
         docs: n,
         seed: args.seed,

@@ -40,10 +40,21 @@ fn mib(bytes: u64) -> String {
     format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
 }
 
-fn median(values: &[u64]) -> u64 {
+pub fn median(values: &[u64]) -> u64 {
     let mut sorted = values.to_vec();
     sorted.sort_unstable();
     sorted.get(sorted.len() / 2).copied().unwrap_or(0)
+}
+
+/// The queries of one kind, over HTTP and on the floor.
+pub struct KindRow {
+    pub label: &'static str,
+    pub queries: usize,
+    pub http_p50: Duration,
+    pub plain_p50: Duration,
+    /// Median `total` over HTTP and median count on the floor.
+    pub http_hits: u64,
+    pub plain_hits: u64,
 }
 
 /// Everything one run measured.
@@ -66,8 +77,7 @@ pub struct Results {
     pub plain: Stats,
     pub http_totals: Vec<u64>,
     pub plain_totals: Vec<u64>,
-    /// Label, number of queries, HTTP p50, plain p50.
-    pub kinds: Vec<(&'static str, usize, Duration, Duration)>,
+    pub kinds: Vec<KindRow>,
     pub clients: usize,
     pub concurrent: Stats,
     pub throughput: f64,
@@ -162,15 +172,20 @@ pub fn markdown(r: &Results) -> String {
 
     let _ = writeln!(
         out,
-        "\n| query kind | queries | HTTP p50 | plain p50 | ratio |\n|---|---|---|---|---|"
+        "\n| query kind | queries | HTTP p50 | plain p50 | ratio | median hits HTTP / plain |\n\
+         |---|---|---|---|---|---|"
     );
-    for (label, count, http, plain) in &r.kinds {
+    for row in &r.kinds {
         let _ = writeln!(
             out,
-            "| {label} | {count} | {} | {} | {:.1} × |",
-            ms(*http),
-            ms(*plain),
-            http.as_secs_f64() / plain.as_secs_f64()
+            "| {} | {} | {} | {} | {:.0} × | {} / {} |",
+            row.label,
+            row.queries,
+            ms(row.http_p50),
+            ms(row.plain_p50),
+            row.http_p50.as_secs_f64() / row.plain_p50.as_secs_f64(),
+            row.http_hits,
+            row.plain_hits
         );
     }
 
@@ -193,7 +208,7 @@ pub fn markdown(r: &Results) -> String {
     out
 }
 
-/// `N cores, CPU model` from the running machine.
+/// Cores, CPU model and load of the running machine.
 pub fn machine() -> String {
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
@@ -203,5 +218,10 @@ pub fn machine() -> String {
             Some(line.split_once(':')?.1.trim().to_owned())
         })
         .unwrap_or_else(|| "unknown CPU".to_owned());
-    format!("{cores} cores (nproc), {cpu}")
+    // Other work on the machine skews every figure; say how busy it was.
+    let load = std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next().map(str::to_owned))
+        .unwrap_or_else(|| "?".to_owned());
+    format!("{cores} cores (nproc), {cpu}, load average {load} at the start")
 }
