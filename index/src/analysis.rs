@@ -13,7 +13,7 @@
 //! ([`query_analyzer`]): `query.rs` splits them itself, into an OR.
 
 use std::borrow::Cow;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use rust_stemmers::{Algorithm, Stemmer};
 use tantivy::tokenizer::{
@@ -22,6 +22,7 @@ use tantivy::tokenizer::{
 };
 
 use crate::decompound::{DecompoundFilter, Decompounder};
+use crate::memo::Memo;
 
 /// Analyzer for French text.
 pub const ANALYZER_FR: &str = "migrasearch_fr";
@@ -233,10 +234,12 @@ pub fn analyze(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(usize, String)> 
 }
 
 /// A tantivy [`TokenFilter`] that replaces each token by its Snowball stem,
-/// computed by `rust-stemmers` (tantivy's own stemmer feature is off).
+/// computed by `rust-stemmers` (tantivy's own stemmer feature is off) and
+/// remembered per word (see [`crate::memo`]).
 #[derive(Clone)]
 pub struct StemFilter {
     stemmer: Arc<Stemmer>,
+    algorithm: Algorithm,
     fold_plural: bool,
 }
 
@@ -245,6 +248,7 @@ impl StemFilter {
     pub fn new(algorithm: Algorithm) -> StemFilter {
         StemFilter {
             stemmer: Arc::new(Stemmer::create(algorithm)),
+            algorithm,
             fold_plural: false,
         }
     }
@@ -264,6 +268,7 @@ impl TokenFilter for StemFilter {
 
     fn transform<T: Tokenizer>(self, tokenizer: T) -> StemFilterWrapper<T> {
         StemFilterWrapper {
+            memo: stem_memo(self.algorithm, self.fold_plural),
             stemmer: self.stemmer,
             fold_plural: self.fold_plural,
             inner: tokenizer,
@@ -271,11 +276,34 @@ impl TokenFilter for StemFilter {
     }
 }
 
+/// Words whose stems are remembered, per stemmer.
+const STEM_MEMO_WORDS: usize = 100_000;
+
+/// The stems of one stemmer, `None` for a word it leaves as it is.
+type StemMemo = Memo<Option<Box<str>>>;
+
+/// The memory of the stemmer with `algorithm` and plural folding.
+fn stem_memo(algorithm: Algorithm, fold_plural: bool) -> &'static StemMemo {
+    static MEMOS: LazyLock<Vec<(Algorithm, bool, StemMemo)>> = LazyLock::new(|| {
+        Lang::ALL
+            .iter()
+            .flat_map(|lang| [(lang.algorithm(), false), (lang.algorithm(), true)])
+            .map(|(algorithm, fold)| (algorithm, fold, Memo::new(STEM_MEMO_WORDS)))
+            .collect()
+    });
+    static OTHER: LazyLock<StemMemo> = LazyLock::new(|| Memo::new(0));
+    MEMOS
+        .iter()
+        .find(|(a, f, _)| *a == algorithm && *f == fold_plural)
+        .map_or(&*OTHER, |(_, _, memo)| memo)
+}
+
 /// The tokenizer produced by [`StemFilter`].
 #[derive(Clone)]
 pub struct StemFilterWrapper<T> {
     stemmer: Arc<Stemmer>,
     fold_plural: bool,
+    memo: &'static StemMemo,
     inner: T,
 }
 
@@ -286,6 +314,7 @@ impl<T: Tokenizer> Tokenizer for StemFilterWrapper<T> {
         StemTokenStream {
             stemmer: &self.stemmer,
             fold_plural: self.fold_plural,
+            memo: self.memo,
             tail: self.inner.token_stream(text),
         }
     }
@@ -295,6 +324,7 @@ impl<T: Tokenizer> Tokenizer for StemFilterWrapper<T> {
 pub struct StemTokenStream<'a, T> {
     stemmer: &'a Stemmer,
     fold_plural: bool,
+    memo: &'static StemMemo,
     tail: T,
 }
 
@@ -304,16 +334,20 @@ impl<T: TokenStream> TokenStream for StemTokenStream<'_, T> {
             return false;
         }
         let token = self.tail.token_mut();
-        if self.fold_plural && is_plural_s(&token.text) {
-            token.text.pop();
-        }
-        // Only allocate when the stemmer changed something.
-        let stem = match self.stemmer.stem(&token.text) {
-            Cow::Owned(stem) => Some(stem),
-            Cow::Borrowed(_) => None,
-        };
+        let (stemmer, fold_plural) = (self.stemmer, self.fold_plural);
+        let stem = self.memo.get_or(&token.text, |word| {
+            let plural = fold_plural && is_plural_s(word);
+            let word = if plural { &word[..word.len() - 1] } else { word };
+            match stemmer.stem(word) {
+                Cow::Owned(stem) => Some(stem.into()),
+                Cow::Borrowed(_) if plural => Some(word.into()),
+                Cow::Borrowed(_) => None,
+            }
+        });
+        // Only allocate when the stem differs from the word.
         if let Some(stem) = stem {
-            token.text = stem;
+            token.text.clear();
+            token.text.push_str(&stem);
         }
         true
     }

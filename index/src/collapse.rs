@@ -7,6 +7,7 @@
 //! versions that matched (see [`pick_shown`]).
 
 use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasherDefault;
 use std::ops::Range;
 
 use tantivy::collector::{Collector, Count, SegmentCollector};
@@ -21,14 +22,41 @@ use crate::search::{Ranked, ranked_window};
 
 /// The translation group of a document, the one rule for the total, the
 /// facet counts and the hits alike: its group hash, or, for a document
-/// without one, the document itself (the writer always writes the hash and
-/// older indexes are refused at open, so only a corrupt segment lacks it).
-/// Keyed by address, not by doc id, which segments share.
+/// without one, the document itself. The writer stores a hash only for
+/// documents with a translation key, so the many documents without one are
+/// counted without hashing; an index written before that stores a hash of
+/// the URL instead, which is just as unique. Keyed by address, not by doc
+/// id, which segments share.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Group {
     Shared(u64),
     Alone(DocAddress),
 }
+
+/// A hasher for keys that are hashes already (group hashes): their bits are
+/// used as they are, so sets of groups cost no SipHash round per document.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct PrehashedHasher(u64);
+
+impl std::hash::Hasher for PrehashedHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only reached for keys other than one u64; fold them in.
+        for byte in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*byte);
+        }
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.0 ^= value;
+    }
+}
+
+/// A set of group hashes.
+pub(crate) type HashSet64 = HashSet<u64, BuildHasherDefault<PrehashedHasher>>;
 
 /// The group hash column of a segment; `None` when it has none.
 pub(crate) fn group_column(segment: &SegmentReader) -> tantivy::Result<Option<Column<u64>>> {
@@ -65,20 +93,27 @@ impl Groups {
 pub(crate) struct DistinctGroups;
 
 pub(crate) struct DistinctGroupsInSegment {
-    segment: SegmentOrdinal,
     column: Option<Column<u64>>,
-    seen: HashSet<Group>,
+    /// Documents of no shared group, each its own.
+    alone: usize,
+    shared: HashSet64,
+}
+
+/// What one segment found: documents alone, and the shared groups.
+pub(crate) struct SegmentGroups {
+    alone: usize,
+    shared: HashSet64,
 }
 
 impl Collector for DistinctGroups {
     type Fruit = usize;
     type Child = DistinctGroupsInSegment;
 
-    fn for_segment(&self, ordinal: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<Self::Child> {
+    fn for_segment(&self, _: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<Self::Child> {
         Ok(DistinctGroupsInSegment {
-            segment: ordinal,
             column: group_column(segment)?,
-            seen: HashSet::new(),
+            alone: 0,
+            shared: HashSet64::default(),
         })
     }
 
@@ -86,25 +121,34 @@ impl Collector for DistinctGroups {
         false
     }
 
-    fn merge_fruits(&self, fruits: Vec<HashSet<Group>>) -> tantivy::Result<usize> {
-        let mut all = HashSet::new();
+    fn merge_fruits(&self, fruits: Vec<SegmentGroups>) -> tantivy::Result<usize> {
+        let mut alone = 0;
+        let mut shared = HashSet64::default();
         for fruit in fruits {
-            all.extend(fruit);
+            alone += fruit.alone;
+            shared.extend(fruit.shared);
         }
-        Ok(all.len())
+        Ok(alone + shared.len())
     }
 }
 
 impl SegmentCollector for DistinctGroupsInSegment {
-    type Fruit = HashSet<Group>;
+    type Fruit = SegmentGroups;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        self.seen
-            .insert(group_in(self.column.as_ref(), self.segment, doc));
+        match self.column.as_ref().and_then(|column| column.first(doc)) {
+            Some(hash) => {
+                self.shared.insert(hash);
+            }
+            None => self.alone += 1,
+        }
     }
 
-    fn harvest(self) -> HashSet<Group> {
-        self.seen
+    fn harvest(self) -> SegmentGroups {
+        SegmentGroups {
+            alone: self.alone,
+            shared: self.shared,
+        }
     }
 }
 

@@ -16,11 +16,12 @@
 //! stemming); `query.rs` applies [`Decompounder::split`] to query words.
 
 use std::collections::HashSet;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
 
 use crate::analysis::Lang;
+use crate::memo::Memo;
 use crate::thesaurus::{Thesaurus, normalise};
 
 /// Shortest part, in characters: shorter ones (`aan`, `in`, `zee`) would
@@ -28,6 +29,8 @@ use crate::thesaurus::{Thesaurus, normalise};
 pub const MIN_PART_CHARS: usize = 4;
 /// Most parts a compound is split into.
 const MAX_PARTS: usize = 4;
+/// Words whose compound splits are remembered (see [`crate::memo`]).
+const SPLIT_MEMO_WORDS: usize = 100_000;
 /// Longer words are not split (the analyzers drop tokens past 40 bytes).
 const MAX_COMPOUND_BYTES: usize = 64;
 /// Linking elements allowed between two parts, tried longest first.
@@ -321,9 +324,23 @@ impl<T: TokenStream> TokenStream for DecompoundTokenStream<T> {
             return false;
         }
         if let Some(dictionary) = self.dictionary {
-            let mut parts = dictionary.index_parts(&self.tail.token().text);
-            parts.reverse();
-            self.pending = parts;
+            // Most words are no compound; trying every split of each costs
+            // more than remembering the answer per word.
+            static SPLITS: LazyLock<Memo<Option<Arc<[String]>>>> =
+                LazyLock::new(|| Memo::new(SPLIT_MEMO_WORDS));
+            let split = |word: &str| {
+                let parts = dictionary.index_parts(word);
+                (!parts.is_empty()).then(|| parts.into())
+            };
+            let word = &self.tail.token().text;
+            // The memory holds the built-in dictionary's answers only.
+            let parts = match std::ptr::eq(dictionary, Decompounder::builtin()) {
+                true => SPLITS.get_or(word, split),
+                false => split(word),
+            };
+            if let Some(parts) = parts {
+                self.pending = parts.iter().rev().cloned().collect();
+            }
         }
         true
     }

@@ -12,7 +12,7 @@ use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
 use crate::analysis;
-use crate::collapse::{self, Group};
+use crate::collapse;
 use crate::schema;
 use crate::search::FacetCount;
 
@@ -97,31 +97,38 @@ pub(crate) struct FacetCounterInSegment {
     facets: FacetReader,
     /// Set when counting groups: the segment's group column (see
     /// [`collapse::group_in`]).
-    groups: Option<(SegmentOrdinal, Option<Column<u64>>)>,
-    documents: HashMap<u64, u64>,
-    grouped: HashMap<u64, HashSet<Group>>,
+    groups: Option<Option<Column<u64>>>,
+    /// Per term ordinal: documents, or (counting groups) documents of no
+    /// shared group, each a group of its own. A vector, not a map: this
+    /// runs for every matching document and every facet.
+    counts: Vec<u64>,
+    /// Counting groups: `(ordinal, group hash)` of the shared groups seen,
+    /// so a group whose versions all have a value counts once.
+    shared: HashSet<(u64, u64)>,
 }
 
-/// Per value: how many documents, or which groups.
-pub(crate) enum Counted {
-    Documents(HashMap<String, u64>),
-    Groups(HashMap<String, HashSet<Group>>),
+/// One segment's counts by value: documents (or lone documents), and the
+/// shared groups of each value.
+pub(crate) struct Counted {
+    counts: Vec<(String, u64)>,
+    shared: Vec<(String, collapse::HashSet64)>,
 }
 
 impl Collector for FacetCounter {
     type Fruit = Vec<(String, u64)>;
     type Child = FacetCounterInSegment;
 
-    fn for_segment(&self, ordinal: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<Self::Child> {
+    fn for_segment(&self, _: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<Self::Child> {
         let groups = match self.by_group {
-            true => Some((ordinal, collapse::group_column(segment)?)),
+            true => Some(collapse::group_column(segment)?),
             false => None,
         };
+        let facets = segment.facet_reader(&self.field)?;
         Ok(FacetCounterInSegment {
-            facets: segment.facet_reader(&self.field)?,
+            counts: vec![0; facets.num_facets()],
+            facets,
             groups,
-            documents: HashMap::new(),
-            grouped: HashMap::new(),
+            shared: HashSet::new(),
         })
     }
 
@@ -130,26 +137,21 @@ impl Collector for FacetCounter {
     }
 
     fn merge_fruits(&self, segments: Vec<tantivy::Result<Counted>>) -> tantivy::Result<Vec<(String, u64)>> {
-        let mut documents: HashMap<String, u64> = HashMap::new();
-        let mut grouped: HashMap<String, HashSet<Group>> = HashMap::new();
+        let mut counts: HashMap<String, u64> = HashMap::new();
+        let mut shared: HashMap<String, collapse::HashSet64> = HashMap::new();
         for counted in segments {
-            match counted? {
-                Counted::Documents(counts) => {
-                    for (value, count) in counts {
-                        *documents.entry(value).or_default() += count;
-                    }
-                }
-                Counted::Groups(groups) => {
-                    for (value, members) in groups {
-                        grouped.entry(value).or_default().extend(members);
-                    }
-                }
+            let counted = counted?;
+            for (value, count) in counted.counts {
+                *counts.entry(value).or_default() += count;
+            }
+            for (value, groups) in counted.shared {
+                shared.entry(value).or_default().extend(groups);
             }
         }
-        let grouped = grouped
-            .into_iter()
-            .map(|(value, groups)| (value, groups.len() as u64));
-        Ok(documents.into_iter().chain(grouped).collect())
+        for (value, groups) in shared {
+            *counts.entry(value).or_default() += groups.len() as u64;
+        }
+        Ok(counts.into_iter().collect())
     }
 }
 
@@ -157,16 +159,21 @@ impl SegmentCollector for FacetCounterInSegment {
     type Fruit = tantivy::Result<Counted>;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        match &self.groups {
-            Some((segment, column)) => {
-                let group = collapse::group_in(column.as_ref(), *segment, doc);
+        let shared = match &self.groups {
+            Some(column) => column.as_ref().and_then(|column| column.first(doc)),
+            None => None,
+        };
+        match shared {
+            Some(group) => {
                 for ord in self.facets.facet_ords(doc) {
-                    self.grouped.entry(ord).or_default().insert(group);
+                    self.shared.insert((ord, group));
                 }
             }
             None => {
                 for ord in self.facets.facet_ords(doc) {
-                    *self.documents.entry(ord).or_default() += 1;
+                    if let Some(count) = self.counts.get_mut(ord as usize) {
+                        *count += 1;
+                    }
                 }
             }
         }
@@ -178,22 +185,25 @@ impl SegmentCollector for FacetCounterInSegment {
             self.facets.facet_from_ord(ord, &mut facet)?;
             Ok(facet.to_path().last().map(|value| (*value).to_owned()))
         };
-        if self.groups.is_some() {
-            let mut grouped = HashMap::with_capacity(self.grouped.len());
-            for (ord, groups) in self.grouped {
-                if let Some(value) = value_of(ord)? {
-                    grouped.insert(value, groups);
-                }
+        let mut counts = Vec::new();
+        for (ord, &count) in self.counts.iter().enumerate() {
+            if count > 0
+                && let Some(value) = value_of(ord as u64)?
+            {
+                counts.push((value, count));
             }
-            return Ok(Counted::Groups(grouped));
         }
-        let mut documents = HashMap::with_capacity(self.documents.len());
-        for (ord, count) in self.documents {
+        let mut by_ord: HashMap<u64, collapse::HashSet64> = HashMap::new();
+        for (ord, group) in self.shared {
+            by_ord.entry(ord).or_default().insert(group);
+        }
+        let mut shared = Vec::with_capacity(by_ord.len());
+        for (ord, groups) in by_ord {
             if let Some(value) = value_of(ord)? {
-                documents.insert(value, count);
+                shared.push((value, groups));
             }
         }
-        Ok(Counted::Documents(documents))
+        Ok(Counted { counts, shared })
     }
 }
 

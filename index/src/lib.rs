@@ -65,6 +65,7 @@ pub mod decompound;
 mod document;
 mod error;
 mod facets;
+mod memo;
 mod query;
 pub mod schema;
 mod search;

@@ -171,7 +171,11 @@ fn to_tantivy(fields: &Fields, doc: &Document) -> Result<TantivyDocument> {
         out.add_text(fields.container, parent);
     }
     out.add_text(fields.group, doc.group_key());
-    out.add_u64(fields.group_hash, schema::group_hash(doc.group_key()));
+    // Only a document with translations shares a group; the others are
+    // their own, which counting tells from a missing hash without hashing.
+    if doc.translation_key.is_some() {
+        out.add_u64(fields.group_hash, schema::group_hash(doc.group_key()));
+    }
 
     // Titles are short, so indexing them under each of the document's
     // languages is cheap and lets a query in any of them find the title.

@@ -405,7 +405,12 @@ impl<'s> QueryBuilder<'s> {
         let typed_norm = crate::thesaurus::normalise(&typed_text);
         let mut added = Vec::new();
         let mut variants: Vec<Box<dyn Query>> = Vec::new();
-        for (_, term) in thesaurus.other_language_terms(concept, None) {
+        // Terms that analyse alike (`asylum application`, `asylum
+        // applications`) are one query: the disjunction-max below scores
+        // them alike anyway, and each phrase costs a walk over positions.
+        type Analysed = (Option<Lang>, Vec<Vec<(usize, String)>>);
+        let mut searched: Vec<(Analysed, bool)> = Vec::new();
+        for (code, term) in thesaurus.other_language_terms(concept, None) {
             if added.len() >= MAX_EXPANSION_TERMS {
                 break;
             }
@@ -413,8 +418,21 @@ impl<'s> QueryBuilder<'s> {
                 continue;
             }
             let analysed = self.analyse(&Atom::Phrase(term.clone()));
-            if let Some(query) = self.atom_query(&analysed, &[]) {
-                variants.push(query);
+            let lang = Lang::from_code(&code);
+            let key = (lang, analysed);
+            let found = match searched.iter().find(|(known, _)| *known == key) {
+                Some((_, found)) => *found,
+                None => {
+                    // A term of one language is looked for in that
+                    // language's fields (and the neutral ones) alone.
+                    let query = self.atom_query_in(&key.1, &[], lang);
+                    let found = query.is_some();
+                    variants.extend(query);
+                    searched.push((key, found));
+                    found
+                }
+            };
+            if found {
                 added.push(term);
             }
         }
@@ -466,8 +484,22 @@ impl<'s> QueryBuilder<'s> {
     /// The atom searched in every field where it leaves tokens; `fuzzy`
     /// holds, per target, dictionary terms searched too with a lower weight.
     fn atom_query(&self, analysed: &[Vec<(usize, String)>], fuzzy: &[Vec<Term>]) -> Option<Box<dyn Query>> {
+        self.atom_query_in(analysed, fuzzy, None)
+    }
+
+    /// [`atom_query`](Self::atom_query), with `only` a language: in that
+    /// language's fields and the neutral ones alone.
+    fn atom_query_in(
+        &self,
+        analysed: &[Vec<(usize, String)>],
+        fuzzy: &[Vec<Term>],
+        only: Option<Lang>,
+    ) -> Option<Box<dyn Query>> {
         let mut per_field: Vec<Box<dyn Query>> = Vec::new();
         for (target, &(field, slot, boost)) in self.targets.iter().enumerate() {
+            if only.is_some() && slot.is_some() && slot != only {
+                continue;
+            }
             let Some(tokens) = analysed.get(slot_index(slot)) else {
                 continue;
             };
