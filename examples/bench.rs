@@ -67,6 +67,8 @@ struct Args {
 
 /// Concurrent clients of the throughput run.
 const CLIENTS: usize = 4;
+/// Passes of the mix per variant of the feature table.
+const FEATURE_ROUNDS: usize = 3;
 /// Repetitions of the match-everything search.
 const MATCH_ALL_TIMES: usize = 50;
 /// The feature switches, each turned off alone.
@@ -247,16 +249,7 @@ async fn measure_http(bin: &Path, data: &Path, out: &Path, n: usize, mix: &[Quer
     eprintln!("{CLIENTS} clients");
     let (concurrent, concurrent_wall) = client.concurrent(mix, CLIENTS, 2 * mix.len()).await?;
     let match_all = client.match_all(MATCH_ALL_TIMES).await?;
-    let all_on = Stats::of(&samples.iter().map(|s| s.latency).collect::<Vec<_>>()).p50;
-    let mut features = vec![("every feature on", Some(all_on))];
-    for (label, (name, value)) in SWITCHES {
-        eprintln!("{name}={value}");
-        let p50 = client
-            .pass(mix, &[(name, value)])
-            .await?
-            .map(|s| Stats::of(&s.iter().map(|s| s.latency).collect::<Vec<_>>()).p50);
-        features.push((*label, p50));
-    }
+    let features = feature_table(&client, mix).await?;
     let peak_rss_kib = process::peak_rss_kib(server.pid()).unwrap_or(0);
     Ok(Served {
         documents,
@@ -267,6 +260,36 @@ async fn measure_http(bin: &Path, data: &Path, out: &Path, n: usize, mix: &[Quer
         peak_rss_kib,
         features,
     })
+}
+
+/// The p50 with every feature on and with each switched off alone. The
+/// variants take turns, pass after pass, so that other load on the machine
+/// weighs on all of them alike rather than on whichever ran during it.
+async fn feature_table(
+    client: &http::Client,
+    mix: &[Query],
+) -> Result<Vec<(&'static str, Option<Duration>)>> {
+    let mut variants: Vec<(&'static str, Vec<(&str, &str)>)> = vec![("every feature on", vec![])];
+    variants.extend(SWITCHES.iter().map(|(label, switch)| (*label, vec![*switch])));
+    let mut latencies: Vec<Option<Vec<Duration>>> = vec![Some(Vec::new()); variants.len()];
+    for round in 1..=FEATURE_ROUNDS {
+        eprintln!("feature switches, round {round} of {FEATURE_ROUNDS}");
+        for ((_, extra), slot) in variants.iter().zip(latencies.iter_mut()) {
+            let Some(collected) = slot.as_mut() else {
+                continue;
+            };
+            match client.pass(mix, extra).await? {
+                Some(samples) => collected.extend(samples.iter().map(|s| s.latency)),
+                // The server does not know this switch: "n/a" in the table.
+                None => *slot = None,
+            }
+        }
+    }
+    Ok(variants
+        .iter()
+        .zip(latencies)
+        .map(|((label, _), l)| (*label, l.map(|l| Stats::of(&l).p50)))
+        .collect())
 }
 
 /// The commit measured, for the report.
