@@ -208,6 +208,7 @@ fn main() -> Result<()> {
         match_all_http: Stats::of(&served.match_all),
         match_all_plain: Stats::of(&match_all_plain),
         server_peak_kib: served.peak_rss_kib,
+        feature_rounds: FEATURE_ROUNDS,
         features: served.features,
     };
     let text = report::markdown(&results);
