@@ -275,7 +275,8 @@ mod tests {
 
     #[test]
     fn each_broken_rule_names_its_field() {
-        let cases: [(&str, fn(&mut Document)); 8] = [
+        type Breaks = fn(&mut Document);
+        let cases: [(&str, Breaks); 8] = [
             ("url", |d| d.url = "/fr/retour".into()),
             ("url", |d| d.url = "ftp://fedasil.be/retour".into()),
             ("title", |d| d.title = "  ".into()),

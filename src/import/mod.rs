@@ -82,7 +82,7 @@ fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(digit);
@@ -117,7 +117,7 @@ pub fn import(
         let name = path.display().to_string();
         let mut input = open_input(path, &progress.bytes)?;
         let mut line = Vec::new();
-        let mut number = 0;
+        let mut number: usize = 0;
         loop {
             line.clear();
             let read = input
@@ -154,7 +154,7 @@ pub fn import(
                     );
                 }
             }
-            if number % PROGRESS_EVERY == 0 {
+            if number.is_multiple_of(PROGRESS_EVERY) {
                 progress.update(summary.imported, started.elapsed());
             }
         }

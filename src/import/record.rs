@@ -152,16 +152,12 @@ fn parse_line(
         passages: Vec::new(),
         translations: Vec::new(),
     };
+    // Given organisations are taken as they are, without their mentions:
+    // locating them (folding every paragraph, then the name patterns) was
+    // most of this thread's time per document, and mentions only lower the
+    // weight of words inside written-out names.
     match organisations {
-        Some(given) => {
-            // The mentions still mask written-out names in the index, as
-            // for a crawled page; finding them is the cheaper half of the
-            // matching (no title, no deduplication).
-            document.organisation_mentions = crawler::organisations::find_mentions_in_blocks(
-                document.blocks.iter().map(|b| b.text.as_str()),
-            );
-            document.organisations = given;
-        }
+        Some(given) => document.organisations = given,
         None => crawler::organisations::annotate(&mut document),
     }
     document.validate(&config.sources).map_err(|e| match e {
@@ -401,8 +397,8 @@ mod tests {
             (document.source.as_str(), document.doc_type),
             ("emn-belgium", DocType::News)
         );
-        // The written-out name is located, to be masked as a crawl's are.
-        assert_eq!(document.organisation_mentions.len(), 2);
+        // Given organisations are not looked for in the text.
+        assert!(document.organisation_mentions.is_empty());
     }
 
     #[test]
@@ -419,6 +415,7 @@ mod tests {
         let langs: Vec<Option<&str>> = document.blocks.iter().map(|b| b.lang.as_deref()).collect();
         assert_eq!(langs, [Some("fr"), Some("nl")]);
         assert_eq!(document.organisations, ["CGRS"]);
+        assert_eq!(document.organisation_mentions.len(), 2);
         assert!(document.themes.is_empty());
     }
 
