@@ -14,7 +14,7 @@
 //! match the parts of a compound (`asiel` in `asielaanvraag`), as a query
 //! for the word finds them.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::LazyLock;
 
 use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
@@ -136,53 +136,79 @@ impl<T: Tokenizer> Tokenizer for ConceptFilterWrapper<T> {
         ConceptTokenStream {
             marks: self.marks,
             recent: Vec::new(),
-            pending: Vec::new(),
-            emitting: None,
+            ahead: VecDeque::new(),
+            current: Token::default(),
+            done: false,
             tail: self.inner.token_stream(text),
         }
     }
 }
 
 /// The token stream produced by [`ConceptFilterWrapper`].
+///
+/// It runs a few words behind its input, so that a term's mark can come
+/// before the term's first word: tokens then stay in the order of their
+/// offsets, as highlighting expects, while the mark spans the whole term.
 pub struct ConceptTokenStream<T> {
     marks: &'static Marks,
     /// The last words (first token at each position): position, stem and
     /// start offset, oldest first; at most `marks.longest`.
     recent: Vec<(usize, String, usize)>,
-    /// Marks still to emit after the current token, with their start offset.
-    pending: Vec<(String, usize)>,
-    /// The mark being emitted: a copy of the word's token with the mark's
-    /// text and the term's start, shown until the next advance.
-    emitting: Option<Token>,
+    /// Tokens read but not given out yet, marks among them.
+    ahead: VecDeque<Token>,
+    /// The token given out last.
+    current: Token,
+    /// The input has no more tokens.
+    done: bool,
     tail: T,
 }
 
 impl<T: TokenStream> ConceptTokenStream<T> {
-    /// Queues the marks of the terms that end with the current token, a
-    /// word (`is_word`) or a compound's part.
-    fn find_marks(&mut self, is_word: bool) {
-        let marks = self.marks;
-        if marks.by_last.is_empty() {
-            return;
+    /// Reads one token of the input into `ahead`, with the marks of the
+    /// terms it ends; false at the end of the input.
+    fn read(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
         }
-        let Some(terms) = marks.by_last.get(&self.tail.token().text) else {
-            return;
-        };
-        let offset = self.tail.token().offset_from;
-        for term in terms {
+        // A copy: filters before this one may reuse their token (a
+        // compound's parts are written over the compound's).
+        let token = self.tail.token().clone();
+        let is_word = self
+            .recent
+            .last()
+            .is_none_or(|(position, _, _)| *position != token.position);
+        if is_word {
+            if self.recent.len() >= self.marks.longest.max(1) {
+                self.recent.remove(0);
+            }
+            self.recent
+                .push((token.position, token.text.clone(), token.offset_from));
+        }
+        let terms = self.marks.by_last.get(&token.text);
+        self.ahead.push_back(token);
+        for term in terms.into_iter().flatten() {
             if term.stems.len() == 1 {
                 // One-word terms (keyed by their only stem) match a
-                // compound's parts too.
-                self.queue(&term.mark, offset);
-            } else if is_word && let Some(start) = self.matches(term) {
-                self.queue(&term.mark, start);
+                // compound's parts too; the mark follows the token.
+                let named = self.ahead.back().cloned().unwrap_or_default();
+                self.insert_mark(
+                    &term.mark,
+                    named.position,
+                    named.offset_from,
+                    named.offset_to,
+                    None,
+                );
+            } else if is_word && let Some((position, start)) = self.matches(term) {
+                let end = self.ahead.back().map_or(start, |token| token.offset_to);
+                self.insert_mark(&term.mark, position, start, end, Some(position));
             }
         }
+        true
     }
 
-    /// Where the words of a multi-word `term` start, when the recent words
-    /// end with it.
-    fn matches(&self, term: &Term) -> Option<usize> {
+    /// Where a multi-word `term` starts (position and offset), when the
+    /// recent words end with it.
+    fn matches(&self, term: &Term) -> Option<(usize, usize)> {
         let (end, _, _) = self.recent.last()?;
         let (span, _) = term.stems.last()?;
         let first = end.checked_sub(*span)?;
@@ -198,61 +224,75 @@ impl<T: TokenStream> ConceptTokenStream<T> {
                 return None;
             }
             if *relative == 0 {
-                start = Some(*offset);
+                start = Some((wanted, *offset));
             }
         }
         start
     }
 
-    fn queue(&mut self, mark: &str, start: usize) {
-        if !self.pending.iter().any(|(known, _)| known == mark) {
-            self.pending.push((mark.to_owned(), start));
+    /// Adds a mark to `ahead`: before the first token at `before` (a
+    /// term's first word), or last; once per mark and position.
+    fn insert_mark(&mut self, mark: &str, position: usize, from: usize, to: usize, before: Option<usize>) {
+        let known = self
+            .ahead
+            .iter()
+            .any(|token| token.position == position && token.text == mark);
+        if known {
+            return;
+        }
+        let token = Token {
+            offset_from: from,
+            offset_to: to,
+            position,
+            text: mark.to_owned(),
+            position_length: 1,
+        };
+        let at = before
+            .and_then(|position| self.ahead.iter().position(|token| token.position == position))
+            .unwrap_or(self.ahead.len());
+        self.ahead.insert(at, token);
+    }
+
+    /// Whether the first token ahead can be given out: no term starting at
+    /// or before it can still end later.
+    fn front_is_settled(&self) -> bool {
+        match (self.ahead.front(), self.ahead.back()) {
+            (Some(front), Some(back)) => self.done || back.position >= front.position + self.marks.longest,
+            _ => false,
         }
     }
 }
 
 impl<T: TokenStream> TokenStream for ConceptTokenStream<T> {
     fn advance(&mut self) -> bool {
-        if let Some((mark, start)) = self.pending.pop() {
-            // The mark takes the place of the word's token until the next
-            // advance; it sits at the word's position and spans the term.
-            let word = self.tail.token();
-            let mut token = word.clone();
-            token.text = mark;
-            token.offset_from = start;
-            token.position_length = 1;
-            self.emitting = Some(token);
+        if self.marks.by_last.is_empty() {
+            // Nothing to mark: the input as it is.
+            if !self.tail.advance() {
+                return false;
+            }
+            self.current = self.tail.token().clone();
             return true;
         }
-        self.emitting = None;
-        if !self.tail.advance() {
-            return false;
-        }
-        let token = self.tail.token();
-        let is_new_word = self
-            .recent
-            .last()
-            .is_none_or(|(position, _, _)| *position != token.position);
-        if is_new_word {
-            if self.recent.len() >= self.marks.longest.max(1) {
-                self.recent.remove(0);
+        while !self.front_is_settled() && !self.done {
+            if !self.read() {
+                self.done = true;
             }
-            self.recent
-                .push((token.position, token.text.clone(), token.offset_from));
         }
-        self.find_marks(is_new_word);
-        true
+        match self.ahead.pop_front() {
+            Some(token) => {
+                self.current = token;
+                true
+            }
+            None => false,
+        }
     }
 
     fn token(&self) -> &Token {
-        self.emitting.as_ref().unwrap_or_else(|| self.tail.token())
+        &self.current
     }
 
     fn token_mut(&mut self) -> &mut Token {
-        match &mut self.emitting {
-            Some(token) => token,
-            None => self.tail.token_mut(),
-        }
+        &mut self.current
     }
 }
 
@@ -325,5 +365,21 @@ mod tests {
         let got: Vec<(usize, String)> = words.into_iter().map(|(p, t, _, _)| (p, t)).collect();
         assert_eq!(got, expected);
         assert!(!marks(Lang::Fr, text).is_empty());
+    }
+
+    #[test]
+    fn a_mark_comes_before_its_term_so_offsets_never_go_back() {
+        // Highlighting cuts fragments in token order: a token starting
+        // before the one given out last would point outside its fragment.
+        let text =
+            "Une demande de protection internationale, puis une autre demande de protection internationale.";
+        let found = tokens(Lang::Fr, text);
+        let starts: Vec<usize> = found.iter().map(|(_, _, from, _)| *from).collect();
+        assert!(starts.windows(2).all(|pair| pair[0] <= pair[1]), "{found:?}");
+        let mark = found
+            .iter()
+            .position(|(_, term, _, _)| term == &mark("application-for-international-protection"));
+        let word = found.iter().position(|(_, term, _, _)| term == "demand");
+        assert!(mark < word, "{found:?}");
     }
 }
