@@ -14,12 +14,14 @@
 //! match the parts of a compound (`asiel` in `asielaanvraag`), as a query
 //! for the word finds them.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::hash::BuildHasherDefault;
 use std::sync::LazyLock;
 
 use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
 
 use crate::analysis::{self, Lang};
+use crate::memo::Fnv;
 use crate::thesaurus::Thesaurus;
 
 /// First character of a mark: the tokenizer never emits it in a word, so a
@@ -47,7 +49,10 @@ struct Term {
 /// The terms of one language, by their last stem.
 #[derive(Default)]
 pub(crate) struct Marks {
-    by_last: HashMap<String, Vec<Term>>,
+    by_last: HashMap<String, Vec<Term>, BuildHasherDefault<Fnv>>,
+    /// First stems of the terms of several words: only after one of them
+    /// must the stream hold tokens back.
+    firsts: HashSet<String, BuildHasherDefault<Fnv>>,
     /// Most positions a term spans, so the stream keeps that many tokens.
     longest: usize,
 }
@@ -83,6 +88,9 @@ impl Marks {
                     continue;
                 }
                 marks.longest = marks.longest.max(stems.last().map_or(0, |(at, _)| at + 1));
+                if stems.len() > 1 {
+                    marks.firsts.insert(stems[0].1.clone());
+                }
                 known.push(Term {
                     mark: mark.clone(),
                     stems,
@@ -135,9 +143,12 @@ impl<T: Tokenizer> Tokenizer for ConceptFilterWrapper<T> {
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
         ConceptTokenStream {
             marks: self.marks,
-            recent: Vec::new(),
+            recent: VecDeque::new(),
+            live_until: 0,
+            last_position: None,
             ahead: VecDeque::new(),
             current: Token::default(),
+            passing: false,
             done: false,
             tail: self.inner.token_stream(text),
         }
@@ -146,46 +157,62 @@ impl<T: Tokenizer> Tokenizer for ConceptFilterWrapper<T> {
 
 /// The token stream produced by [`ConceptFilterWrapper`].
 ///
-/// It runs a few words behind its input, so that a term's mark can come
-/// before the term's first word: tokens then stay in the order of their
-/// offsets, as highlighting expects, while the mark spans the whole term.
+/// After a word that may start a term of several words, it runs a few
+/// words behind its input, so that the term's mark can come before the
+/// term's first word: tokens then stay in the order of their offsets, as
+/// highlighting expects, while the mark spans the whole term. Elsewhere
+/// tokens pass through as they are.
 pub struct ConceptTokenStream<T> {
     marks: &'static Marks,
-    /// The last words (first token at each position): position, stem and
-    /// start offset, oldest first; at most `marks.longest`.
-    recent: Vec<(usize, String, usize)>,
+    /// The words (first token at each position) since a possible start of
+    /// a term: position, stem and start offset, oldest first.
+    recent: VecDeque<(usize, String, usize)>,
+    /// Positions before this one may still belong to a term that started
+    /// at the last possible start.
+    live_until: usize,
+    /// Position of the input's last token: a token at the same position is
+    /// a compound's part, not a word.
+    last_position: Option<usize>,
     /// Tokens read but not given out yet, marks among them.
     ahead: VecDeque<Token>,
-    /// The token given out last.
+    /// The token given out last, unless `passing`.
     current: Token,
+    /// The token given out last is the input's own.
+    passing: bool,
     /// The input has no more tokens.
     done: bool,
     tail: T,
 }
 
 impl<T: TokenStream> ConceptTokenStream<T> {
-    /// Reads one token of the input into `ahead`, with the marks of the
-    /// terms it ends; false at the end of the input.
-    fn read(&mut self) -> bool {
-        if !self.tail.advance() {
-            return false;
+    /// Takes in the input's current token: given out at once (true) when
+    /// nothing is held back and it ends no term, else held in `ahead` with
+    /// the marks of the terms it ends.
+    fn take_in(&mut self) -> bool {
+        let marks = self.marks;
+        let token = self.tail.token();
+        let is_word = self.last_position != Some(token.position);
+        self.last_position = Some(token.position);
+        if is_word && marks.firsts.contains(&token.text) {
+            self.live_until = token.position + marks.longest;
+        }
+        let live = token.position < self.live_until;
+        if !live {
+            self.recent.clear();
+        } else if is_word {
+            if self.recent.len() >= marks.longest.max(1) {
+                self.recent.pop_front();
+            }
+            self.recent
+                .push_back((token.position, token.text.clone(), token.offset_from));
+        }
+        let terms = marks.by_last.get(&token.text);
+        if self.ahead.is_empty() && !live && terms.is_none() {
+            return true;
         }
         // A copy: filters before this one may reuse their token (a
         // compound's parts are written over the compound's).
-        let token = self.tail.token().clone();
-        let is_word = self
-            .recent
-            .last()
-            .is_none_or(|(position, _, _)| *position != token.position);
-        if is_word {
-            if self.recent.len() >= self.marks.longest.max(1) {
-                self.recent.remove(0);
-            }
-            self.recent
-                .push((token.position, token.text.clone(), token.offset_from));
-        }
-        let terms = self.marks.by_last.get(&token.text);
-        self.ahead.push_back(token);
+        self.ahead.push_back(token.clone());
         for term in terms.into_iter().flatten() {
             if term.stems.len() == 1 {
                 // One-word terms (keyed by their only stem) match a
@@ -203,13 +230,13 @@ impl<T: TokenStream> ConceptTokenStream<T> {
                 self.insert_mark(&term.mark, position, start, end, Some(position));
             }
         }
-        true
+        false
     }
 
     /// Where a multi-word `term` starts (position and offset), when the
     /// recent words end with it.
     fn matches(&self, term: &Term) -> Option<(usize, usize)> {
-        let (end, _, _) = self.recent.last()?;
+        let (end, _, _) = self.recent.back()?;
         let (span, _) = term.stems.last()?;
         let first = end.checked_sub(*span)?;
         let mut start = None;
@@ -253,8 +280,8 @@ impl<T: TokenStream> ConceptTokenStream<T> {
         self.ahead.insert(at, token);
     }
 
-    /// Whether the first token ahead can be given out: no term starting at
-    /// or before it can still end later.
+    /// Whether the first token held back can be given out: no term
+    /// starting at or before it can still end later.
     fn front_is_settled(&self) -> bool {
         match (self.ahead.front(), self.ahead.back()) {
             (Some(front), Some(back)) => self.done || back.position >= front.position + self.marks.longest,
@@ -265,34 +292,40 @@ impl<T: TokenStream> ConceptTokenStream<T> {
 
 impl<T: TokenStream> TokenStream for ConceptTokenStream<T> {
     fn advance(&mut self) -> bool {
-        if self.marks.by_last.is_empty() {
-            // Nothing to mark: the input as it is.
-            if !self.tail.advance() {
+        loop {
+            if self.front_is_settled()
+                && let Some(token) = self.ahead.pop_front()
+            {
+                self.current = token;
+                self.passing = false;
+                return true;
+            }
+            if self.done {
                 return false;
             }
-            self.current = self.tail.token().clone();
-            return true;
-        }
-        while !self.front_is_settled() && !self.done {
-            if !self.read() {
+            if !self.tail.advance() {
                 self.done = true;
+                continue;
             }
-        }
-        match self.ahead.pop_front() {
-            Some(token) => {
-                self.current = token;
-                true
+            if self.marks.by_last.is_empty() || self.take_in() {
+                self.passing = true;
+                return true;
             }
-            None => false,
         }
     }
 
     fn token(&self) -> &Token {
-        &self.current
+        match self.passing {
+            true => self.tail.token(),
+            false => &self.current,
+        }
     }
 
     fn token_mut(&mut self) -> &mut Token {
-        &mut self.current
+        match self.passing {
+            true => self.tail.token_mut(),
+            false => &mut self.current,
+        }
     }
 }
 
