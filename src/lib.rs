@@ -20,6 +20,7 @@
 pub mod api;
 pub mod data;
 pub mod eval;
+pub mod import;
 pub mod mirror;
 pub mod params;
 pub mod pipeline;

@@ -11,6 +11,7 @@ use crawler::{CrawlConfig, Mirror};
 use index::SearchIndex;
 use migrasearch::api::export::snippet_text;
 use migrasearch::data::DataDir;
+use migrasearch::import::import;
 use migrasearch::params::{self, SearchParams};
 use migrasearch::pipeline::{RunSummary, crawl_into, reindex};
 use migrasearch::{AppState, app, mirror};
@@ -59,6 +60,25 @@ enum Command {
         /// TOML file with the sources (their scope decides what is indexed).
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
+    },
+    /// Load documents from JSON Lines files, one document a line (see the
+    /// README for the format), upserting by canonical URL.
+    ///
+    /// All or nothing: an invalid line stops the import, naming its file,
+    /// line and field, and the index stays as it was (--skip-invalid imports
+    /// the valid lines and reports the others).
+    Import {
+        #[command(flatten)]
+        data: DataArgs,
+        /// TOML file with the sources (a line's `source` must be one of their ids).
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Import the valid lines, and report how many were skipped and why.
+        #[arg(long)]
+        skip_invalid: bool,
+        /// JSON Lines files; `-` reads standard input; gzip (`.gz`) is read transparently.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
     },
     /// Score search quality on the judged queries: nDCG@10 and recall@10 with
     /// every feature on (full) and off (baseline).
@@ -233,6 +253,17 @@ async fn main() -> anyhow::Result<()> {
                 data.archive_dir().display(),
                 started.elapsed().as_secs_f64()
             );
+            Ok(())
+        }
+        Command::Import {
+            data,
+            config,
+            skip_invalid,
+            files,
+        } => {
+            let config = load_config(config.as_deref())?;
+            let summary = import(&config, &DataDir::new(data.dir), &files, skip_invalid)?;
+            eprintln!("{}", summary.report());
             Ok(())
         }
         Command::Eval {

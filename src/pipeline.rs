@@ -52,6 +52,7 @@ pub async fn crawl_into(config: CrawlConfig, data: &DataDir) -> anyhow::Result<R
         .iter()
         .map(|source| (source.id.clone(), source.hosts.clone()))
         .collect();
+    let known_sources = config.sources.clone();
     let progress = progress_bar();
     let (sender, mut receiver) = mpsc::channel::<CrawlEvent>(64);
     let writer_index = index.clone();
@@ -64,6 +65,7 @@ pub async fn crawl_into(config: CrawlConfig, data: &DataDir) -> anyhow::Result<R
             let mut by_source: HashMap<String, usize> = HashMap::new();
             while let Some(event) = receiver.blocking_recv() {
                 match event {
+                    CrawlEvent::Document(document) if !is_valid(&document, &known_sources) => {}
                     CrawlEvent::Document(document) => {
                         let source = document.source.clone();
                         let (own, parts) = index_document(&mut writer, *document)?;
@@ -182,11 +184,24 @@ pub fn reindex(config: &CrawlConfig, data: &DataDir) -> anyhow::Result<usize> {
     let index = data.open_index_for_rebuild()?;
     let mut writer = index.writer().context("opening the index writer")?;
     writer.delete_all().context("clearing the index")?;
-    for document in &documents {
+    for document in documents.iter().filter(|d| is_valid(d, &config.sources)) {
         index_document(&mut writer, document.clone())?;
     }
     writer.commit().context("committing the index")?;
     Ok(usize::try_from(index.num_docs()).unwrap_or(usize::MAX))
+}
+
+/// Whether a crawled document may be indexed ([`crawler::Document::validate`],
+/// the check imports go through too). An extraction that breaks a rule is
+/// a bug to report, not a reason to stop a crawl.
+fn is_valid(document: &crawler::Document, sources: &[crawler::Source]) -> bool {
+    match document.validate(sources) {
+        Ok(()) => true,
+        Err(error) => {
+            tracing::warn!(url = %document.url, %error, "not indexing an invalid document");
+            false
+        }
+    }
 }
 
 /// A progress bar on a terminal; hidden (plain log lines instead) otherwise.
@@ -206,7 +221,7 @@ fn progress_bar() -> ProgressBar {
 /// Indexes a crawled document and replaces its passages; a listing is
 /// indexed through its passages alone. Returns how many documents (0 or 1)
 /// and passages were indexed.
-fn index_document(
+pub(crate) fn index_document(
     writer: &mut index::IndexWriter,
     document: crawler::Document,
 ) -> anyhow::Result<(usize, usize)> {

@@ -10,5 +10,6 @@ mod cli;
 mod crawl;
 mod faults;
 mod http;
+mod import;
 mod passages;
 mod relevance;

@@ -5,6 +5,9 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::config::Source;
+use crate::error::{Error, Result};
+
 /// Kind of publication, the `type` facet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -166,5 +169,139 @@ impl Document {
     pub fn text(&self) -> String {
         let parts: Vec<&str> = self.blocks.iter().map(|b| b.text.as_str()).collect();
         parts.join("\n\n")
+    }
+
+    /// Checks what every document must satisfy before it is indexed,
+    /// whether a crawl extracted it or an import read it: an absolute
+    /// http(s) URL, a title, a source among `sources`, language codes
+    /// (`fr`, not `French`) and no blank list entries. The error names the
+    /// field as the import format spells it.
+    pub fn validate(&self, sources: &[Source]) -> Result<()> {
+        let invalid = |field: &'static str, message: String| Error::InvalidDocument { field, message };
+        check_url(&self.url).map_err(|message| invalid("url", message))?;
+        if self.title.trim().is_empty() {
+            return Err(invalid("title", "is empty".into()));
+        }
+        if !sources.iter().any(|source| source.id == self.source) {
+            let known: Vec<&str> = sources.iter().map(|source| source.id.as_str()).collect();
+            return Err(invalid(
+                "source",
+                format!(
+                    "{:?} is not a configured source ({})",
+                    self.source,
+                    known.join(", ")
+                ),
+            ));
+        }
+        let block_languages = self.blocks.iter().filter_map(|block| block.lang.as_deref());
+        if let Some(bad) = self
+            .languages
+            .iter()
+            .map(String::as_str)
+            .chain(block_languages)
+            .find(|lang| !is_language_code(lang))
+        {
+            return Err(invalid(
+                "language",
+                format!("{bad:?} is not a language code (fr, nl, en, ...)"),
+            ));
+        }
+        let lists = [
+            ("themes", &self.themes),
+            ("keywords", &self.keywords),
+            ("organisations", &self.organisations),
+        ];
+        for (field, values) in lists {
+            if values.iter().any(|value| value.trim().is_empty()) {
+                return Err(invalid(field, "holds an empty value".into()));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Why `url` cannot key a document, if it cannot.
+fn check_url(url: &str) -> std::result::Result<(), String> {
+    let parsed = url::Url::parse(url).map_err(|error| format!("{url:?} is not an absolute URL ({error})"))?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none_or(str::is_empty) {
+        return Err(format!("{url:?} is not an http or https URL"));
+    }
+    Ok(())
+}
+
+/// An ISO 639 code as the extractors write it: two or three lowercase letters.
+fn is_language_code(lang: &str) -> bool {
+    (2..=3).contains(&lang.len()) && lang.bytes().all(|b| b.is_ascii_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn document() -> Document {
+        Document {
+            url: "https://fedasil.be/fr/retour".into(),
+            source: "fedasil".into(),
+            doc_type: DocType::Page,
+            title: "Retour volontaire".into(),
+            blocks: vec![TextBlock {
+                lang: Some("fr".into()),
+                text: "Le retour volontaire.".into(),
+            }],
+            languages: vec!["fr".into()],
+            date: None,
+            themes: vec!["Return & Readmission".into()],
+            keywords: Vec::new(),
+            organisations: vec!["Fedasil".into()],
+            organisation_mentions: Vec::new(),
+            parent_url: None,
+            passages: Vec::new(),
+            translations: Vec::new(),
+        }
+    }
+
+    fn field_of(document: &Document) -> Option<&'static str> {
+        match document.validate(&crate::config::default_sources()) {
+            Ok(()) => None,
+            Err(Error::InvalidDocument { field, .. }) => Some(field),
+            Err(other) => panic!("unexpected error {other}"),
+        }
+    }
+
+    #[test]
+    fn a_complete_document_is_valid() {
+        assert_eq!(field_of(&document()), None);
+    }
+
+    #[test]
+    fn each_broken_rule_names_its_field() {
+        type Breaks = fn(&mut Document);
+        let cases: [(&str, Breaks); 8] = [
+            ("url", |d| d.url = "/fr/retour".into()),
+            ("url", |d| d.url = "ftp://fedasil.be/retour".into()),
+            ("title", |d| d.title = "  ".into()),
+            ("source", |d| d.source = "fedasi".into()),
+            ("language", |d| d.languages = vec!["French".into()]),
+            ("language", |d| d.blocks[0].lang = Some("FR".into())),
+            ("themes", |d| d.themes.push(String::new())),
+            ("organisations", |d| d.organisations.push(" ".into())),
+        ];
+        for (field, breaks) in cases {
+            let mut broken = document();
+            breaks(&mut broken);
+            assert_eq!(field_of(&broken), Some(field), "{broken:?}");
+        }
+    }
+
+    #[test]
+    fn the_message_names_the_known_sources() {
+        let mut broken = document();
+        broken.source = "fedasi".into();
+        let message = broken
+            .validate(&crate::config::default_sources())
+            .map_err(|e| e.to_string())
+            .unwrap_err();
+        assert!(message.starts_with("source: \"fedasi\""), "{message}");
+        assert!(message.contains("emn-belgium"), "{message}");
     }
 }

@@ -13,6 +13,11 @@ pub enum Error {
     /// The HTTP client could not be built.
     #[error("http client: {0}")]
     Client(String),
+    /// A document breaks a rule every indexed document keeps (see
+    /// [`Document::validate`](crate::Document::validate)); `field` names
+    /// the culprit as the import format spells it.
+    #[error("{field}: {message}")]
+    InvalidDocument { field: &'static str, message: String },
 }
 
 pub type Result<T> = std::result::Result<T, Error>;

@@ -21,20 +21,27 @@ use tantivy::tokenizer::{
     TokenFilter, TokenStream, Tokenizer, TokenizerManager,
 };
 
+use crate::concepts::ConceptFilter;
 use crate::decompound::{DecompoundFilter, Decompounder};
 use crate::memo::Memo;
 
-/// Analyzer for French text.
-pub const ANALYZER_FR: &str = "migrasearch_fr";
+/// Analyzer for French text (indexing: words and concept marks).
+pub const ANALYZER_FR: &str = "migrasearch_fr_marked";
 /// Analyzer for Dutch text.
-pub const ANALYZER_NL: &str = "migrasearch_nl";
+pub const ANALYZER_NL: &str = "migrasearch_nl_marked";
 /// Analyzer for English text.
-pub const ANALYZER_EN: &str = "migrasearch_en";
+pub const ANALYZER_EN: &str = "migrasearch_en_marked";
 /// Analyzer for German text.
-pub const ANALYZER_DE: &str = "migrasearch_de";
-/// Dutch analyzer for query words: [`ANALYZER_NL`] without decompounding.
+pub const ANALYZER_DE: &str = "migrasearch_de_marked";
+/// French analyzer for query words: [`ANALYZER_FR`] without concept marks.
+pub const ANALYZER_FR_QUERY: &str = "migrasearch_fr_query";
+/// Dutch analyzer for query words: [`ANALYZER_NL`] without decompounding
+/// or concept marks.
 pub const ANALYZER_NL_QUERY: &str = "migrasearch_nl_query";
-/// German analyzer for query words: [`ANALYZER_DE`] without decompounding.
+/// English analyzer for query words: [`ANALYZER_EN`] without concept marks.
+pub const ANALYZER_EN_QUERY: &str = "migrasearch_en_query";
+/// German analyzer for query words: [`ANALYZER_DE`] without decompounding
+/// or concept marks.
 pub const ANALYZER_DE_QUERY: &str = "migrasearch_de_query";
 /// Language-neutral analyzer: lowercase and fold accents, no stop words, no
 /// stemming. Used for text of unknown language, keywords and organisations.
@@ -109,13 +116,15 @@ impl Lang {
         }
     }
 
-    /// Name of the analyzer for query words: the index one, except that
-    /// Dutch and German compounds are not split (see [`query_analyzer`]).
+    /// Name of the analyzer for query words: the index one without concept
+    /// marks, and for Dutch and German without decompounding (see
+    /// [`query_analyzer`]).
     pub fn query_analyzer_name(self) -> &'static str {
         match self {
+            Lang::Fr => ANALYZER_FR_QUERY,
             Lang::Nl => ANALYZER_NL_QUERY,
+            Lang::En => ANALYZER_EN_QUERY,
             Lang::De => ANALYZER_DE_QUERY,
-            Lang::Fr | Lang::En => self.analyzer_name(),
         }
     }
 
@@ -178,28 +187,31 @@ impl Lang {
 pub fn register_analyzers(manager: &TokenizerManager) {
     for lang in Lang::ALL {
         manager.register(lang.analyzer_name(), language_analyzer(lang));
-        if lang.has_compounds() {
-            manager.register(lang.query_analyzer_name(), query_analyzer(lang));
-        }
+        manager.register(lang.query_analyzer_name(), query_analyzer(lang));
     }
     manager.register(ANALYZER_SIMPLE, simple_analyzer());
 }
 
 /// Builds the analyzer of one language, the one its fields are indexed
-/// with.
+/// with: words, compound parts and concept marks (see the `concepts` module).
 pub fn language_analyzer(lang: Lang) -> TextAnalyzer {
     let dictionary = lang.has_compounds().then(Decompounder::builtin);
-    chain(lang, DecompoundFilter::new(dictionary))
+    chain(
+        lang,
+        DecompoundFilter::new(dictionary),
+        ConceptFilter::new(Some(lang)),
+    )
 }
 
 /// Builds the analyzer query words of one language go through: the
-/// language's own minus decompounding, so a compound stays one token and
-/// `query.rs` decides how its parts are searched.
+/// language's own minus decompounding and concept marks, so a compound
+/// stays one token and `query.rs` decides how its parts and the concepts
+/// it names are searched.
 pub fn query_analyzer(lang: Lang) -> TextAnalyzer {
-    chain(lang, DecompoundFilter::new(None))
+    chain(lang, DecompoundFilter::new(None), ConceptFilter::new(None))
 }
 
-fn chain(lang: Lang, decompound: DecompoundFilter) -> TextAnalyzer {
+fn chain(lang: Lang, decompound: DecompoundFilter, concepts: ConceptFilter) -> TextAnalyzer {
     let stop_words = lang.stop_words().iter().map(|word| (*word).to_owned());
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
@@ -208,6 +220,7 @@ fn chain(lang: Lang, decompound: DecompoundFilter) -> TextAnalyzer {
         .filter(AsciiFoldingFilter)
         .filter(decompound)
         .filter(StemFilter::new(lang.algorithm()).with_plural_folding(lang == Lang::Fr))
+        .filter(concepts)
         .build()
 }
 
@@ -382,8 +395,12 @@ mod tests {
     }
 
     /// Terms as indexed, with their positions.
+    /// The words indexed for `text`, concept marks left out (see
+    /// `concepts` for those).
     fn indexed(lang: Lang, text: &str) -> Vec<(usize, String)> {
-        analyze(&mut language_analyzer(lang), text)
+        let mut words = analyze(&mut language_analyzer(lang), text);
+        words.retain(|(_, word)| !crate::concepts::is_mark(word));
+        words
     }
 
     fn stem(lang: Lang, word: &str) -> String {
@@ -489,7 +506,7 @@ mod tests {
 
     #[test]
     fn stop_word_gaps_are_kept_in_positions() {
-        let positions: Vec<usize> = analyze(&mut language_analyzer(Lang::Fr), "crise de l'accueil")
+        let positions: Vec<usize> = indexed(Lang::Fr, "crise de l'accueil")
             .into_iter()
             .map(|(position, _)| position)
             .collect();

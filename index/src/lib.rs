@@ -71,6 +71,7 @@
 pub mod analysis;
 mod browse;
 mod collapse;
+mod concepts;
 pub mod decompound;
 mod document;
 mod error;

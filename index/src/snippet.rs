@@ -170,6 +170,19 @@ fn lead(doc: &Document) -> String {
 /// A window of about [`SNIPPET_CHARS`] around the matches of `fragment`,
 /// HTML-escaped, matches in `<mark>`, `…` where text was cut.
 fn centred_html(fragment: &str, highlights: &[std::ops::Range<usize>]) -> String {
+    // Only ranges inside the fragment, on character boundaries: a match
+    // that began before the fragment must not cut outside it.
+    let highlights: Vec<std::ops::Range<usize>> = highlights
+        .iter()
+        .filter(|h| {
+            h.start < h.end
+                && h.end <= fragment.len()
+                && fragment.is_char_boundary(h.start)
+                && fragment.is_char_boundary(h.end)
+        })
+        .cloned()
+        .collect();
+    let highlights = highlights.as_slice();
     let first = highlights.iter().map(|h| h.start).min().unwrap_or(0);
     // Start a little before the first match, at a word boundary.
     let mut start = back_by_chars(fragment, first, LEAD_IN_CHARS);

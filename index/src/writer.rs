@@ -19,6 +19,31 @@ use crate::search::Shared;
 /// and searches must keep one.
 const WRITER_MEMORY_BYTES: usize = 64 * 1024 * 1024;
 
+/// Arena memory per indexing thread of a bulk load: larger arenas mean
+/// fewer, larger segments and so less merging afterwards.
+const BULK_MEMORY_PER_THREAD_BYTES: usize = 256 * 1024 * 1024;
+
+/// Indexing threads of a bulk load at most; the caller's own thread
+/// prepares the documents beside them.
+const BULK_MAX_THREADS: usize = 4;
+
+impl crate::SearchIndex {
+    /// A writer for loading many documents at once (`import`): one
+    /// indexing thread per core and more memory than
+    /// [`writer`](crate::SearchIndex::writer), which crawls use so that
+    /// searches keep a core. The same single-writer lock applies.
+    pub fn bulk_writer(&self) -> Result<IndexWriter> {
+        let threads = std::thread::available_parallelism()
+            .map_or(1, usize::from)
+            .min(BULK_MAX_THREADS);
+        IndexWriter::with_resources(
+            Arc::clone(&self.shared),
+            threads,
+            threads * BULK_MEMORY_PER_THREAD_BYTES,
+        )
+    }
+}
+
 /// Adds, replaces and deletes documents; see
 /// [`SearchIndex::writer`](crate::SearchIndex::writer).
 pub struct IndexWriter {
@@ -28,9 +53,13 @@ pub struct IndexWriter {
 
 impl IndexWriter {
     pub(crate) fn new(shared: Arc<Shared>) -> Result<IndexWriter> {
+        IndexWriter::with_resources(shared, 1, WRITER_MEMORY_BYTES)
+    }
+
+    fn with_resources(shared: Arc<Shared>, threads: usize, memory_bytes: usize) -> Result<IndexWriter> {
         let writer = shared
             .index
-            .writer_with_num_threads(1, WRITER_MEMORY_BYTES)
+            .writer_with_num_threads(threads, memory_bytes)
             .map_err(|error| match error {
                 tantivy::TantivyError::LockFailure(..) => Error::WriterBusy,
                 other => Error::Tantivy(other),

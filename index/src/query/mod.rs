@@ -36,6 +36,7 @@ use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, Searcher, Term};
 
 use crate::analysis::{self, ANALYZER_SIMPLE, Lang};
+use crate::concepts;
 use crate::decompound::Decompounder;
 use crate::schema::Fields;
 use crate::thesaurus::{Concept, Thesaurus};
@@ -226,6 +227,17 @@ pub(crate) struct BuiltQuery {
     pub scored: bool,
 }
 
+/// Which of the searched fields a term goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FieldSet {
+    /// Every field, each with its analyzer: a word typed.
+    All,
+    /// One language's fields and the neutral ones: a term of that language.
+    Language(Lang),
+    /// The language-neutral fields alone.
+    Neutral,
+}
+
 /// Which analyzer a field uses: a language, or the neutral one.
 type AnalyzerSlot = Option<Lang>;
 
@@ -403,6 +415,9 @@ impl<'s> QueryBuilder<'s> {
         }
         let typed_text = typed.iter().map(|a| a.text()).collect::<Vec<_>>().join(" ");
         let typed_norm = crate::thesaurus::normalise(&typed_text);
+        // The index marks the built-in thesaurus's concepts (see
+        // `concepts`); another thesaurus is searched term by term.
+        let marked = std::ptr::eq(thesaurus, Thesaurus::builtin());
         let mut added = Vec::new();
         let mut variants: Vec<Box<dyn Query>> = Vec::new();
         // Terms that analyse alike (`asylum application`, `asylum
@@ -419,22 +434,31 @@ impl<'s> QueryBuilder<'s> {
             }
             let analysed = self.analyse(&Atom::Phrase(term.clone()));
             let lang = Lang::from_code(&code);
+            // A term of one language is looked for in that language's
+            // fields (and the neutral ones) alone; where the index marks the
+            // concept, in its language's fields as the mark.
+            let fields = match (lang, marked) {
+                (Some(_), true) => FieldSet::Neutral,
+                (Some(lang), false) => FieldSet::Language(lang),
+                (None, _) => FieldSet::All,
+            };
             let key = (lang, analysed);
             let found = match searched.iter().find(|(known, _)| *known == key) {
                 Some((_, found)) => *found,
                 None => {
-                    // A term of one language is looked for in that
-                    // language's fields (and the neutral ones) alone.
-                    let query = self.atom_query_in(&key.1, &[], lang);
+                    let query = self.atom_query_in(&key.1, &[], fields);
                     let found = query.is_some();
                     variants.extend(query);
                     searched.push((key, found));
                     found
                 }
             };
-            if found {
+            if found || (marked && lang.is_some()) {
                 added.push(term);
             }
+        }
+        if marked {
+            variants.extend(self.mark_queries(concept));
         }
         let literal: Option<Box<dyn Query>> = match literal.len() {
             0 => None,
@@ -461,6 +485,36 @@ impl<'s> QueryBuilder<'s> {
         }
     }
 
+    /// The concept's mark in the fields of each language it has terms in,
+    /// one disjunction-max per language, as a term of that language would
+    /// be searched.
+    fn mark_queries(&self, concept: &Concept) -> Vec<Box<dyn Query>> {
+        let mark = concepts::mark(&concept.id);
+        let mut queries: Vec<Box<dyn Query>> = Vec::new();
+        for lang in Lang::ALL {
+            if concept.terms.get(lang.code()).is_none_or(Vec::is_empty) {
+                continue;
+            }
+            let per_field: Vec<Box<dyn Query>> = self
+                .targets
+                .iter()
+                .filter(|(_, slot, _)| *slot == Some(lang))
+                .map(|&(field, _, boost)| -> Box<dyn Query> {
+                    let term =
+                        TermQuery::new(Term::from_field_text(field, &mark), IndexRecordOption::WithFreqs);
+                    Box::new(BoostQuery::new(Box::new(term), boost))
+                })
+                .collect();
+            if !per_field.is_empty() {
+                queries.push(Box::new(DisjunctionMaxQuery::with_tie_breaker(
+                    per_field,
+                    TIE_BREAKER,
+                )));
+            }
+        }
+        queries
+    }
+
     /// The atom's tokens under each analyzer, indexed like `analyzers`.
     fn analyse(&mut self, atom: &Atom) -> Vec<Vec<(usize, String)>> {
         self.analyzers
@@ -484,20 +538,24 @@ impl<'s> QueryBuilder<'s> {
     /// The atom searched in every field where it leaves tokens; `fuzzy`
     /// holds, per target, dictionary terms searched too with a lower weight.
     fn atom_query(&self, analysed: &[Vec<(usize, String)>], fuzzy: &[Vec<Term>]) -> Option<Box<dyn Query>> {
-        self.atom_query_in(analysed, fuzzy, None)
+        self.atom_query_in(analysed, fuzzy, FieldSet::All)
     }
 
-    /// [`atom_query`](Self::atom_query), with `only` a language: in that
-    /// language's fields and the neutral ones alone.
+    /// [`atom_query`](Self::atom_query) in some of the fields only.
     fn atom_query_in(
         &self,
         analysed: &[Vec<(usize, String)>],
         fuzzy: &[Vec<Term>],
-        only: Option<Lang>,
+        fields: FieldSet,
     ) -> Option<Box<dyn Query>> {
         let mut per_field: Vec<Box<dyn Query>> = Vec::new();
         for (target, &(field, slot, boost)) in self.targets.iter().enumerate() {
-            if only.is_some() && slot.is_some() && slot != only {
+            let wanted = match (fields, slot) {
+                (FieldSet::All, _) | (_, None) => true,
+                (FieldSet::Language(lang), Some(own)) => lang == own,
+                (FieldSet::Neutral, Some(_)) => false,
+            };
+            if !wanted {
                 continue;
             }
             let Some(tokens) = analysed.get(slot_index(slot)) else {

@@ -26,14 +26,38 @@ impl QueryBuilder<'_> {
     /// does not drag in its rarer neighbours (`geleid`), nor a Dutch word
     /// French terms that happen to look like it. Matches through a typo are
     /// weighted [`FUZZY_BOOST`], so exact matches rank first.
-    pub(super) fn fuzzy_terms(&mut self, atom: &Atom, analysed: &[Vec<(usize, String)>]) -> Vec<Vec<Term>> {
+    ///
+    /// The answer depends on the word and the index alone, so it is
+    /// remembered until the index changes (see [`TypoMemo`]): walking a
+    /// dozen term dictionaries per segment is most of a query's set-up.
+    pub(super) fn fuzzy_terms(
+        &mut self,
+        atom: &Atom,
+        analysed: &[Vec<(usize, String)>],
+    ) -> Arc<Vec<Vec<Term>>> {
         let (Some(searcher), Atom::Word(typed)) = (self.typos, atom) else {
-            return Vec::new();
+            return Arc::default();
         };
         let budget = typo_budget(typed);
         if budget == 0 {
-            return Vec::new();
+            return Arc::default();
         }
+        let key = (index_state(searcher), typed.clone());
+        if let Some(known) = TYPO_MEMO.get(&key) {
+            return known;
+        }
+        let found = Arc::new(self.near_terms(searcher, budget, analysed));
+        TYPO_MEMO.insert(key, Arc::clone(&found));
+        found
+    }
+
+    /// [`fuzzy_terms`](Self::fuzzy_terms), computed.
+    fn near_terms(
+        &mut self,
+        searcher: &Searcher,
+        budget: u8,
+        analysed: &[Vec<(usize, String)>],
+    ) -> Vec<Vec<Term>> {
         // The word's single token per target, if it has one.
         let exact: Vec<Option<&str>> = self
             .targets
@@ -289,13 +313,56 @@ fn dictionary_neighbours(searcher: &Searcher, field: Field, automaton: &DfaWrapp
         };
         let mut taken = 0;
         while taken < MAX_FUZZY_CANDIDATES && stream.advance() {
-            if let Ok(term) = std::str::from_utf8(stream.key()) {
+            // Concept marks are no spelling of anything.
+            if let Ok(term) = std::str::from_utf8(stream.key())
+                && !crate::concepts::is_mark(term)
+            {
                 found.insert(term.to_owned());
                 taken += 1;
             }
         }
     }
     found
+}
+
+/// Identifies what a searcher sees: its segments (ids are unique across
+/// indexes) and their deletes. Another index or a commit gives another
+/// value, so nothing remembered about one is used for the other.
+fn index_state(searcher: &Searcher) -> u64 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    for (segment, deletes) in searcher.generation().segments() {
+        hasher.update(segment.uuid_string().as_bytes());
+        hasher.update(&deletes.unwrap_or(u64::MAX).to_le_bytes());
+    }
+    hasher.digest()
+}
+
+/// Words whose near terms are remembered; past this the memory starts
+/// afresh.
+const MAX_TYPO_WORDS: usize = 8192;
+
+/// Per searched field, the near terms of one typed word.
+type NearTerms = Arc<Vec<Vec<Term>>>;
+
+/// Near terms of typed words, by index state and word.
+struct TypoMemo(Mutex<HashMap<(u64, String), NearTerms>>);
+
+static TYPO_MEMO: LazyLock<TypoMemo> = LazyLock::new(|| TypoMemo(Mutex::default()));
+
+impl TypoMemo {
+    fn get(&self, key: &(u64, String)) -> Option<NearTerms> {
+        self.0.lock().ok()?.get(key).cloned()
+    }
+
+    fn insert(&self, key: (u64, String), terms: NearTerms) {
+        // A poisoned lock only loses the memory, never the answer.
+        if let Ok(mut memo) = self.0.lock() {
+            if memo.len() >= MAX_TYPO_WORDS {
+                memo.clear();
+            }
+            memo.insert(key, terms);
+        }
+    }
 }
 
 /// Words whose tail repairs are kept; past this the cache starts afresh.

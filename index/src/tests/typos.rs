@@ -174,3 +174,30 @@ fn odd_words_do_not_break_typo_lookup() {
         );
     }
 }
+
+#[test]
+fn remembered_near_spellings_follow_the_index() {
+    // Near spellings are remembered per word until the index changes: a
+    // commit that adds the right spelling must be seen at once.
+    let index = index_with(&[doc(
+        "https://example.org/en",
+        "en",
+        "Session 3",
+        "Labour migration.",
+    )]);
+    assert_eq!(typo_search(&index, "reintegratoin", true).total, 0);
+    let mut writer = index.writer().expect("writer");
+    writer
+        .upsert(&doc(
+            "https://example.org/fr",
+            "en",
+            "Return",
+            "Support for reintegration after return.",
+        ))
+        .expect("upsert");
+    writer.commit().expect("commit");
+    assert_eq!(
+        urls(&typo_search(&index, "reintegratoin", true)),
+        ["https://example.org/fr"]
+    );
+}

@@ -1,0 +1,418 @@
+//! Concept marks: at index time, every place a text names a concept of the
+//! built-in thesaurus in the field's language (`demande de protection
+//! internationale`, `asielaanvraag`) also gets one token for the concept,
+//! [`mark`]`(id)`, spanning the words that name it.
+//!
+//! Searching a concept's terms of another language is then one term per
+//! field instead of a dozen phrases: a phrase of common words walks the
+//! positions of every document that has all of them, and the thesaurus is
+//! full of such phrases. The mark's offsets cover the whole term, so a
+//! snippet highlights the term, not its words one by one.
+//!
+//! A term matches as a phrase would: the same stems at the same relative
+//! positions (the gaps left by stop words included). One-word terms also
+//! match the parts of a compound (`asiel` in `asielaanvraag`), as a query
+//! for the word finds them.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::hash::BuildHasherDefault;
+use std::sync::LazyLock;
+
+use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
+
+use crate::analysis::{self, Lang};
+use crate::memo::Fnv;
+use crate::thesaurus::Thesaurus;
+
+/// First character of a mark: the tokenizer never emits it in a word, so a
+/// mark cannot meet a word (nor a typo-tolerant neighbour of one).
+pub(crate) const MARK_PREFIX: char = '\u{1}';
+
+/// The token that marks concept `id` in the text.
+pub(crate) fn mark(id: &str) -> String {
+    format!("{MARK_PREFIX}{id}")
+}
+
+/// Whether an indexed term is a concept mark rather than a word.
+pub(crate) fn is_mark(term: &str) -> bool {
+    term.starts_with(MARK_PREFIX)
+}
+
+/// One term of a concept, as the language's query analyzer sees it.
+struct Term {
+    /// The concept's mark.
+    mark: String,
+    /// Stems with their positions relative to the first, in order.
+    stems: Vec<(usize, String)>,
+}
+
+/// The terms of one language, by their last stem.
+#[derive(Default)]
+pub(crate) struct Marks {
+    by_last: HashMap<String, Vec<Term>, BuildHasherDefault<Fnv>>,
+    /// First stems of the terms of several words: only after one of them
+    /// must the stream hold tokens back.
+    firsts: HashSet<String, BuildHasherDefault<Fnv>>,
+    /// Most positions a term spans, so the stream keeps that many tokens.
+    longest: usize,
+}
+
+impl Marks {
+    /// The built-in thesaurus's terms in `lang`.
+    pub fn builtin(lang: Lang) -> &'static Marks {
+        static MARKS: LazyLock<Vec<Marks>> = LazyLock::new(|| {
+            Lang::ALL
+                .iter()
+                .map(|lang| Marks::of(Thesaurus::builtin(), *lang))
+                .collect()
+        });
+        &MARKS[lang.index()]
+    }
+
+    fn of(thesaurus: &Thesaurus, lang: Lang) -> Marks {
+        let mut analyzer = analysis::query_analyzer(lang);
+        let mut marks = Marks::default();
+        for concept in thesaurus.concepts() {
+            let mark = mark(&concept.id);
+            for term in concept.terms.get(lang.code()).into_iter().flatten() {
+                let tokens = analysis::analyze(&mut analyzer, term);
+                let Some(((first, _), (_, last))) = tokens.first().zip(tokens.last()) else {
+                    continue;
+                };
+                let stems: Vec<(usize, String)> = tokens
+                    .iter()
+                    .map(|(position, stem)| (position - first, stem.clone()))
+                    .collect();
+                let known = marks.by_last.entry(last.clone()).or_default();
+                if known.iter().any(|t| t.mark == mark && t.stems == stems) {
+                    continue;
+                }
+                marks.longest = marks.longest.max(stems.last().map_or(0, |(at, _)| at + 1));
+                if stems.len() > 1 {
+                    marks.firsts.insert(stems[0].1.clone());
+                }
+                known.push(Term {
+                    mark: mark.clone(),
+                    stems,
+                });
+            }
+        }
+        marks
+    }
+}
+
+/// A tantivy [`TokenFilter`] that follows each token ending a concept's
+/// term with the concept's mark. Place it last, after stemming.
+#[derive(Clone, Copy)]
+pub struct ConceptFilter {
+    marks: &'static Marks,
+}
+
+impl ConceptFilter {
+    /// Marks the built-in thesaurus's concepts in text of `lang`; `None`
+    /// marks nothing (one analyzer type for index and query analyzers).
+    pub fn new(lang: Option<Lang>) -> ConceptFilter {
+        static NONE: LazyLock<Marks> = LazyLock::new(Marks::default);
+        ConceptFilter {
+            marks: lang.map_or(&*NONE, Marks::builtin),
+        }
+    }
+}
+
+impl TokenFilter for ConceptFilter {
+    type Tokenizer<T: Tokenizer> = ConceptFilterWrapper<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> ConceptFilterWrapper<T> {
+        ConceptFilterWrapper {
+            marks: self.marks,
+            inner: tokenizer,
+        }
+    }
+}
+
+/// The tokenizer produced by [`ConceptFilter`].
+#[derive(Clone)]
+pub struct ConceptFilterWrapper<T> {
+    marks: &'static Marks,
+    inner: T,
+}
+
+impl<T: Tokenizer> Tokenizer for ConceptFilterWrapper<T> {
+    type TokenStream<'a> = ConceptTokenStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        ConceptTokenStream {
+            marks: self.marks,
+            recent: VecDeque::new(),
+            live_until: 0,
+            last_position: None,
+            ahead: VecDeque::new(),
+            current: Token::default(),
+            passing: false,
+            done: false,
+            tail: self.inner.token_stream(text),
+        }
+    }
+}
+
+/// The token stream produced by [`ConceptFilterWrapper`].
+///
+/// After a word that may start a term of several words, it runs a few
+/// words behind its input, so that the term's mark can come before the
+/// term's first word: tokens then stay in the order of their offsets, as
+/// highlighting expects, while the mark spans the whole term. Elsewhere
+/// tokens pass through as they are.
+pub struct ConceptTokenStream<T> {
+    marks: &'static Marks,
+    /// The words (first token at each position) since a possible start of
+    /// a term: position, stem and start offset, oldest first.
+    recent: VecDeque<(usize, String, usize)>,
+    /// Positions before this one may still belong to a term that started
+    /// at the last possible start.
+    live_until: usize,
+    /// Position of the input's last token: a token at the same position is
+    /// a compound's part, not a word.
+    last_position: Option<usize>,
+    /// Tokens read but not given out yet, marks among them.
+    ahead: VecDeque<Token>,
+    /// The token given out last, unless `passing`.
+    current: Token,
+    /// The token given out last is the input's own.
+    passing: bool,
+    /// The input has no more tokens.
+    done: bool,
+    tail: T,
+}
+
+impl<T: TokenStream> ConceptTokenStream<T> {
+    /// Takes in the input's current token: given out at once (true) when
+    /// nothing is held back and it ends no term, else held in `ahead` with
+    /// the marks of the terms it ends.
+    fn take_in(&mut self) -> bool {
+        let marks = self.marks;
+        let token = self.tail.token();
+        let is_word = self.last_position != Some(token.position);
+        self.last_position = Some(token.position);
+        if is_word && marks.firsts.contains(&token.text) {
+            self.live_until = token.position + marks.longest;
+        }
+        let live = token.position < self.live_until;
+        if !live {
+            self.recent.clear();
+        } else if is_word {
+            if self.recent.len() >= marks.longest.max(1) {
+                self.recent.pop_front();
+            }
+            self.recent
+                .push_back((token.position, token.text.clone(), token.offset_from));
+        }
+        let terms = marks.by_last.get(&token.text);
+        if self.ahead.is_empty() && !live && terms.is_none() {
+            return true;
+        }
+        // A copy: filters before this one may reuse their token (a
+        // compound's parts are written over the compound's).
+        self.ahead.push_back(token.clone());
+        for term in terms.into_iter().flatten() {
+            if term.stems.len() == 1 {
+                // One-word terms (keyed by their only stem) match a
+                // compound's parts too; the mark follows the token.
+                let named = self.ahead.back().cloned().unwrap_or_default();
+                self.insert_mark(
+                    &term.mark,
+                    named.position,
+                    named.offset_from,
+                    named.offset_to,
+                    None,
+                );
+            } else if is_word && let Some((position, start)) = self.matches(term) {
+                let end = self.ahead.back().map_or(start, |token| token.offset_to);
+                self.insert_mark(&term.mark, position, start, end, Some(position));
+            }
+        }
+        false
+    }
+
+    /// Where a multi-word `term` starts (position and offset), when the
+    /// recent words end with it.
+    fn matches(&self, term: &Term) -> Option<(usize, usize)> {
+        let (end, _, _) = self.recent.back()?;
+        let (span, _) = term.stems.last()?;
+        let first = end.checked_sub(*span)?;
+        let mut start = None;
+        for (relative, stem) in &term.stems {
+            let wanted = first + relative;
+            let (_, found, offset) = self
+                .recent
+                .iter()
+                .rev()
+                .find(|(position, _, _)| *position == wanted)?;
+            if found != stem {
+                return None;
+            }
+            if *relative == 0 {
+                start = Some((wanted, *offset));
+            }
+        }
+        start
+    }
+
+    /// Adds a mark to `ahead`: before the first token at `before` (a
+    /// term's first word), or last; once per mark and position.
+    fn insert_mark(&mut self, mark: &str, position: usize, from: usize, to: usize, before: Option<usize>) {
+        let known = self
+            .ahead
+            .iter()
+            .any(|token| token.position == position && token.text == mark);
+        if known {
+            return;
+        }
+        let token = Token {
+            offset_from: from,
+            offset_to: to,
+            position,
+            text: mark.to_owned(),
+            position_length: 1,
+        };
+        let at = before
+            .and_then(|position| self.ahead.iter().position(|token| token.position == position))
+            .unwrap_or(self.ahead.len());
+        self.ahead.insert(at, token);
+    }
+
+    /// Whether the first token held back can be given out: no term
+    /// starting at or before it can still end later.
+    fn front_is_settled(&self) -> bool {
+        match (self.ahead.front(), self.ahead.back()) {
+            (Some(front), Some(back)) => self.done || back.position >= front.position + self.marks.longest,
+            _ => false,
+        }
+    }
+}
+
+impl<T: TokenStream> TokenStream for ConceptTokenStream<T> {
+    fn advance(&mut self) -> bool {
+        loop {
+            if self.front_is_settled()
+                && let Some(token) = self.ahead.pop_front()
+            {
+                self.current = token;
+                self.passing = false;
+                return true;
+            }
+            if self.done {
+                return false;
+            }
+            if !self.tail.advance() {
+                self.done = true;
+                continue;
+            }
+            if self.marks.by_last.is_empty() || self.take_in() {
+                self.passing = true;
+                return true;
+            }
+        }
+    }
+
+    fn token(&self) -> &Token {
+        match self.passing {
+            true => self.tail.token(),
+            false => &self.current,
+        }
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        match self.passing {
+            true => self.tail.token_mut(),
+            false => &mut self.current,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tokens(lang: Lang, text: &str) -> Vec<(usize, String, usize, usize)> {
+        let mut analyzer = analysis::language_analyzer(lang);
+        let mut stream = analyzer.token_stream(text);
+        let mut out = Vec::new();
+        while let Some(token) = stream.next() {
+            out.push((
+                token.position,
+                token.text.clone(),
+                token.offset_from,
+                token.offset_to,
+            ));
+        }
+        out
+    }
+
+    fn marks(lang: Lang, text: &str) -> Vec<(String, String)> {
+        tokens(lang, text)
+            .into_iter()
+            .filter(|(_, term, _, _)| is_mark(term))
+            .map(|(_, term, from, to)| (term[1..].to_owned(), text[from..to].to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn a_multi_word_term_is_marked_over_its_whole_span() {
+        let text = "Chaque demande de protection internationale est examinée.";
+        let found = marks(Lang::Fr, text);
+        assert!(
+            found.contains(&(
+                "application-for-international-protection".to_owned(),
+                "demande de protection internationale".to_owned()
+            )),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn words_out_of_order_or_apart_are_not_a_term() {
+        let found = marks(Lang::Fr, "La protection de la demande internationale.");
+        assert!(
+            !found
+                .iter()
+                .any(|(id, _)| id == "application-for-international-protection"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn compound_parts_name_one_word_concepts() {
+        let found = marks(Lang::Nl, "Het aantal asielaanvragen steeg.");
+        assert!(found.iter().any(|(id, _)| id == "asylum"), "{found:?}");
+    }
+
+    #[test]
+    fn marks_leave_the_words_and_positions_as_they_were() {
+        let text = "Le retour volontaire des demandeurs d'asile.";
+        let words: Vec<_> = tokens(Lang::Fr, text)
+            .into_iter()
+            .filter(|(_, term, _, _)| !is_mark(term))
+            .collect();
+        let mut plain = analysis::query_analyzer(Lang::Fr);
+        let expected = analysis::analyze(&mut plain, text);
+        let got: Vec<(usize, String)> = words.into_iter().map(|(p, t, _, _)| (p, t)).collect();
+        assert_eq!(got, expected);
+        assert!(!marks(Lang::Fr, text).is_empty());
+    }
+
+    #[test]
+    fn a_mark_comes_before_its_term_so_offsets_never_go_back() {
+        // Highlighting cuts fragments in token order: a token starting
+        // before the one given out last would point outside its fragment.
+        let text =
+            "Une demande de protection internationale, puis une autre demande de protection internationale.";
+        let found = tokens(Lang::Fr, text);
+        let starts: Vec<usize> = found.iter().map(|(_, _, from, _)| *from).collect();
+        assert!(starts.windows(2).all(|pair| pair[0] <= pair[1]), "{found:?}");
+        let mark = found
+            .iter()
+            .position(|(_, term, _, _)| term == &mark("application-for-international-protection"));
+        let word = found.iter().position(|(_, term, _, _)| term == "demand");
+        assert!(mark < word, "{found:?}");
+    }
+}
