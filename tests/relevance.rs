@@ -10,8 +10,9 @@ use crate::common::fixture;
 /// Overall nDCG@10 of the full configuration must stay at or above this.
 /// Measured 0.819 when the set was written (66 queries; expansion, typo
 /// tolerance and decompounding on; 0.538 with all three off); the floor
-/// leaves a little room for harmless reordering.
-const FLOOR: f64 = 0.86;
+/// leaves a little room for harmless reordering. 0.915 with concept marks
+/// (2026-12-03).
+const FLOOR: f64 = 0.89;
 
 #[test]
 fn full_configuration_keeps_ndcg_above_the_floor() {
