@@ -18,7 +18,7 @@ use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader}
 use crate::document::Document;
 use crate::error::Result;
 use crate::schema;
-use crate::search::{Ranked, ranked_window};
+use crate::search::ranking::{Ranked, ranked_window};
 
 /// The translation group of a document, the one rule for the total, the
 /// facet counts and the hits alike: its group hash, or, for a document

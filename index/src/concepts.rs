@@ -18,9 +18,9 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::hash::BuildHasherDefault;
 use std::sync::LazyLock;
 
-use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
+use tantivy::tokenizer::{TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer};
 
-use crate::analysis::{self, Lang};
+use crate::lang::Lang;
 use crate::memo::Fnv;
 use crate::thesaurus::Thesaurus;
 
@@ -58,24 +58,14 @@ pub(crate) struct Marks {
 }
 
 impl Marks {
-    /// The built-in thesaurus's terms in `lang`.
-    pub fn builtin(lang: Lang) -> &'static Marks {
-        static MARKS: LazyLock<Vec<Marks>> = LazyLock::new(|| {
-            Lang::ALL
-                .iter()
-                .map(|lang| Marks::of(Thesaurus::builtin(), *lang))
-                .collect()
-        });
-        &MARKS[lang.index()]
-    }
-
-    fn of(thesaurus: &Thesaurus, lang: Lang) -> Marks {
-        let mut analyzer = analysis::query_analyzer(lang);
+    /// The terms of `thesaurus` in `lang`, as `analyzer` (the language's
+    /// query analyzer: no marks, no compound parts) turns them into stems.
+    pub fn of(thesaurus: &Thesaurus, lang: Lang, analyzer: &mut TextAnalyzer) -> Marks {
         let mut marks = Marks::default();
         for concept in thesaurus.concepts() {
             let mark = mark(&concept.id);
             for term in concept.terms.get(lang.code()).into_iter().flatten() {
-                let tokens = analysis::analyze(&mut analyzer, term);
+                let tokens = stems(analyzer, term);
                 let Some(((first, _), (_, last))) = tokens.first().zip(tokens.last()) else {
                     continue;
                 };
@@ -101,6 +91,16 @@ impl Marks {
     }
 }
 
+/// `(position, stem)` of each token `analyzer` makes of `text`.
+fn stems(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(usize, String)> {
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    while let Some(token) = stream.next() {
+        out.push((token.position, token.text.clone()));
+    }
+    out
+}
+
 /// A tantivy [`TokenFilter`] that follows each token ending a concept's
 /// term with the concept's mark. Place it last, after stemming.
 #[derive(Clone, Copy)]
@@ -109,12 +109,12 @@ pub struct ConceptFilter {
 }
 
 impl ConceptFilter {
-    /// Marks the built-in thesaurus's concepts in text of `lang`; `None`
-    /// marks nothing (one analyzer type for index and query analyzers).
-    pub fn new(lang: Option<Lang>) -> ConceptFilter {
+    /// Marks the terms of `marks`; `None` marks nothing (one analyzer type
+    /// for index and query analyzers).
+    pub fn new(marks: Option<&'static Marks>) -> ConceptFilter {
         static NONE: LazyLock<Marks> = LazyLock::new(Marks::default);
         ConceptFilter {
-            marks: lang.map_or(&*NONE, Marks::builtin),
+            marks: marks.unwrap_or(&*NONE),
         }
     }
 }
@@ -334,7 +334,7 @@ mod tests {
     use super::*;
 
     fn tokens(lang: Lang, text: &str) -> Vec<(usize, String, usize, usize)> {
-        let mut analyzer = analysis::language_analyzer(lang);
+        let mut analyzer = crate::analysis::language_analyzer(lang);
         let mut stream = analyzer.token_stream(text);
         let mut out = Vec::new();
         while let Some(token) = stream.next() {
@@ -393,8 +393,8 @@ mod tests {
             .into_iter()
             .filter(|(_, term, _, _)| !is_mark(term))
             .collect();
-        let mut plain = analysis::query_analyzer(Lang::Fr);
-        let expected = analysis::analyze(&mut plain, text);
+        let mut plain = crate::analysis::query_analyzer(Lang::Fr);
+        let expected = stems(&mut plain, text);
         let got: Vec<(usize, String)> = words.into_iter().map(|(p, t, _, _)| (p, t)).collect();
         assert_eq!(got, expected);
         assert!(!marks(Lang::Fr, text).is_empty());

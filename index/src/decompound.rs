@@ -20,7 +20,7 @@ use std::sync::{Arc, LazyLock};
 
 use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
 
-use crate::analysis::Lang;
+use crate::lang::Lang;
 use crate::memo::Memo;
 use crate::thesaurus::{Thesaurus, normalise};
 

@@ -13,7 +13,7 @@ use crate::document::{Document, document_id};
 use crate::error::{Error, Result};
 use crate::facets::FACETS;
 use crate::schema::{self, Fields};
-use crate::search::Shared;
+use crate::shared::Shared;
 
 /// Memory for the indexing arena. One thread: the machines have two cores
 /// and searches must keep one.

@@ -4,7 +4,19 @@
 use std::collections::HashMap;
 
 use super::table::{FacetDef, ValueKind};
-use crate::search::FacetCount;
+use serde::Serialize;
+
+/// One facet value and how many matching documents have it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FacetCount {
+    /// The value (a year is written as `"2020"`).
+    pub value: String,
+    /// Number of matching documents.
+    pub count: u64,
+    /// Whether the request filters on this value.
+    pub selected: bool,
+}
 
 /// Years a list fills in at most: a bogus date (year 1) next to real ones
 /// would otherwise list two thousand empty years.

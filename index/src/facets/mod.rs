@@ -14,6 +14,7 @@ mod prefix;
 mod table;
 
 pub(crate) use collect::{FacetCounter, Many, collector};
+pub use list::FacetCount;
 pub(crate) use list::{list, sort, sorted};
 pub(crate) use prefix::{folded_words, prefix_matches};
 pub use table::{FACETS, FacetDef, Labels, ValueKind, Vocabulary, facet};

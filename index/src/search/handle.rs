@@ -9,26 +9,18 @@ use tantivy::collector::{Count, TopDocs};
 use tantivy::directory::MmapDirectory;
 use tantivy::query::{BooleanQuery, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, Index, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use crate::analysis;
 use crate::document::{Document, StoredDocument, document_id};
 use crate::error::{Error, Result};
 use crate::schema::{self, Fields};
+use crate::shared::Shared;
 use crate::writer::IndexWriter;
 
 /// Most versions listed for one hit (a text is rarely in more than four
 /// languages; the cap keeps a malformed group cheap).
 pub(crate) const MAX_VERSIONS: usize = 16;
-
-/// State shared by the index handle and its writer.
-pub(crate) struct Shared {
-    pub index: Index,
-    pub reader: IndexReader,
-    pub fields: Fields,
-    /// The directory the index was opened from; `None` in memory.
-    pub dir: Option<PathBuf>,
-}
 
 /// A searchable index. Cheap to clone; clones share the same index.
 #[derive(Clone)]

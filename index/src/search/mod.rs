@@ -14,7 +14,7 @@ mod counts;
 mod filters;
 mod handle;
 mod hits;
-mod ranking;
+pub(crate) mod ranking;
 mod request;
 mod results;
 
@@ -29,7 +29,6 @@ use crate::query::{self, QueryBuilder};
 use crate::thesaurus::Thesaurus;
 
 pub use handle::SearchIndex;
-pub(crate) use handle::Shared;
 pub(crate) use hits::Links;
 pub(crate) use ranking::{Ranked, ranked_window};
 pub use request::{DEFAULT_FACET_SIZE, Filters, MAX_EXPORT, MAX_PER_PAGE, MAX_SNIPPETS, SearchRequest, Sort};

@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+pub use crate::facets::FacetCount;
 use crate::facets::{FACETS, position};
 use crate::query::Expansion;
 
@@ -207,16 +208,4 @@ impl utoipa::ToSchema for Facets {
         schemas.push(("FacetCount".into(), FacetCount::schema()));
         <FacetCount as utoipa::ToSchema>::schemas(schemas);
     }
-}
-
-/// One facet value and how many matching documents have it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct FacetCount {
-    /// The value (a year is written as `"2020"`).
-    pub value: String,
-    /// Number of matching documents.
-    pub count: u64,
-    /// Whether the request filters on this value.
-    pub selected: bool,
 }
