@@ -22,7 +22,11 @@
 //!   queries (`filters.rs`), ranking (`ranking.rs`), the facet passes
 //!   (`counts.rs`) and the hits with their snippets, versions and parents
 //!   (`hits.rs`); `search/mod.rs` runs a search as those steps.
-//! - `writer`: the single [`IndexWriter`].
+//! - `writer`: the single [`IndexWriter`] (and the bulk writer of imports);
+//!   `shared`: the state it shares with the handle.
+//! - `lang`: the languages ([`analysis::Lang`]) with their stemmers and stop
+//!   words; `concepts`: the concept marks the language analyzers index;
+//!   `memo`: per-word memories of stems and compound splits.
 //!   Besides [`SearchIndex::search`]: [`SearchIndex::export`] (every hit;
 //!   [`SearchIndex::export_rows`] without versions, parents or facets),
 //!   [`SearchIndex::similar`] (related documents),
