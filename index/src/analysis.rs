@@ -235,6 +235,7 @@ impl<T: Tokenizer> Tokenizer for StemFilterWrapper<T> {
             stemmer: &self.stemmer,
             fold_plural: self.fold_plural,
             memo: self.memo,
+            buffer: String::new(),
             tail: self.inner.token_stream(text),
         }
     }
@@ -245,6 +246,8 @@ pub struct StemTokenStream<'a, T> {
     stemmer: &'a Stemmer,
     fold_plural: bool,
     memo: &'static StemMemo,
+    /// Holds the next stem before it is swapped into the token.
+    buffer: String,
     tail: T,
 }
 
@@ -255,7 +258,7 @@ impl<T: TokenStream> TokenStream for StemTokenStream<'_, T> {
         }
         let token = self.tail.token_mut();
         let (stemmer, fold_plural) = (self.stemmer, self.fold_plural);
-        let stem = self.memo.get_or(&token.text, |word| {
+        let compute = |word: &str| {
             let plural = fold_plural && is_plural_s(word);
             let word = if plural { &word[..word.len() - 1] } else { word };
             match stemmer.stem(word) {
@@ -263,11 +266,20 @@ impl<T: TokenStream> TokenStream for StemTokenStream<'_, T> {
                 Cow::Borrowed(_) if plural => Some(word.into()),
                 Cow::Borrowed(_) => None,
             }
+        };
+        // The stem is copied into a buffer kept across tokens, then swapped
+        // in: no allocation per token once the buffers have grown.
+        let buffer = &mut self.buffer;
+        let changed = self.memo.with(&token.text, compute, |stem| match stem {
+            Some(stem) => {
+                buffer.clear();
+                buffer.push_str(stem);
+                true
+            }
+            None => false,
         });
-        // Only allocate when the stem differs from the word.
-        if let Some(stem) = stem {
-            token.text.clear();
-            token.text.push_str(&stem);
+        if changed {
+            std::mem::swap(&mut token.text, &mut self.buffer);
         }
         true
     }

@@ -53,19 +53,26 @@ impl<V: Clone> Memo<V> {
     /// when there is room (a full memory starts afresh: the frequent words
     /// come back at once).
     pub fn get_or(&self, word: &str, compute: impl FnOnce(&str) -> V) -> V {
+        self.with(word, compute, V::clone)
+    }
+
+    /// `read` of the value remembered for `word` (else computed as by
+    /// [`get_or`](Self::get_or)), without copying it out of the memory.
+    pub fn with<R>(&self, word: &str, compute: impl FnOnce(&str) -> V, read: impl FnOnce(&V) -> R) -> R {
         if let Ok(map) = self.map.read()
             && let Some(value) = map.get(word)
         {
-            return value.clone();
+            return read(value);
         }
         let value = compute(word);
+        let out = read(&value);
         if let Ok(mut map) = self.map.try_write() {
             if map.len() >= self.capacity {
                 map.clear();
             }
-            map.insert(word.into(), value.clone());
+            map.insert(word.into(), value);
         }
-        value
+        out
     }
 }
 

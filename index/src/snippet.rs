@@ -7,9 +7,13 @@
 //! one. Text is taken from the stored document, routed exactly as indexing
 //! routed it. Output is HTML: text escaped, matches in `<mark>`.
 
+use std::collections::{BTreeSet, HashMap};
+use std::ops::Range;
+
 use tantivy::Searcher;
 use tantivy::query::Query;
-use tantivy::snippet::SnippetGenerator;
+use tantivy::schema::Field;
+use tantivy::tokenizer::TextAnalyzer;
 
 use crate::analysis::Lang;
 use crate::document::{Document, Target};
@@ -17,8 +21,8 @@ use crate::schema::Fields;
 
 /// Rough snippet length in characters.
 const SNIPPET_CHARS: usize = 200;
-/// tantivy picks the best fragment of this size; the snippet is then cut
-/// from it around the matches, so they do not sit at its very end.
+/// The best fragment of this many bytes is picked first; the snippet is
+/// then cut from it around the matches, so they do not sit at its very end.
 const FRAGMENT_CHARS: usize = 2 * SNIPPET_CHARS;
 /// Context kept before the first match, in characters.
 const LEAD_IN_CHARS: usize = 60;
@@ -27,8 +31,30 @@ const MARK_CLOSE: &str = "</mark>";
 
 /// Makes snippets for the hits of one query.
 pub(crate) struct Snippeter {
-    /// One generator per body field; empty when the query ranks nothing.
-    generators: Vec<(Target, SnippetGenerator)>,
+    /// What to highlight in each body field; empty when the query ranks
+    /// nothing.
+    targets: Vec<(Target, Highlighter)>,
+}
+
+/// The terms of a query in one field, with their weights (rarer terms
+/// weigh more), and the field's analyzer to find them in a text.
+struct Highlighter {
+    terms: HashMap<String, f32>,
+    analyzer: TextAnalyzer,
+}
+
+/// One token of a text: where it is and its indexed form.
+struct Token {
+    range: Range<usize>,
+    text: String,
+}
+
+/// A cut of a text: its byte range, the highlights inside it (relative to
+/// its start) and the weight of what it highlights.
+struct Fragment {
+    range: Range<usize>,
+    highlights: Vec<Range<usize>>,
+    score: f32,
 }
 
 impl Snippeter {
@@ -38,41 +64,56 @@ impl Snippeter {
         fields: &Fields,
         scored: bool,
     ) -> tantivy::Result<Snippeter> {
-        let mut generators = Vec::new();
+        let mut targets = Vec::new();
         if scored {
-            let targets = Lang::ALL.iter().map(|lang| Some(*lang)).chain([None]);
-            for target in targets {
-                let mut generator = SnippetGenerator::create(searcher, query, fields.body(target))?;
-                generator.set_max_num_chars(FRAGMENT_CHARS);
-                generators.push((target, generator));
+            for target in Lang::ALL.iter().map(|lang| Some(*lang)).chain([None]) {
+                targets.push((target, Highlighter::new(searcher, query, fields.body(target))?));
             }
         }
-        Ok(Snippeter { generators })
+        Ok(Snippeter { targets })
     }
 
     /// The fragment with the most highlights over the document's targets,
     /// if anything is highlighted. Kept by the caller that asks whether a
-    /// document matched, so its snippets do not cut it again.
+    /// document matched, so its snippets do not cut it again: it holds each
+    /// target's tokens, so a text is analysed once however many snippets
+    /// are cut from it.
     pub fn matched(&self, doc: &Document) -> Option<Matched> {
-        let mut best: Option<Matched> = None;
-        for (target, generator) in &self.generators {
+        let mut best: Option<(usize, Fragment)> = None;
+        let mut analysed = Vec::new();
+        for (target, highlighter) in &self.targets {
+            if highlighter.terms.is_empty() {
+                continue;
+            }
             let (text, blocks) = doc.routed_text(*target);
             if text.is_empty() {
                 continue;
             }
-            let snippet = generator.snippet(&text);
-            let marks = snippet.highlighted().len();
-            if marks > best.as_ref().map_or(0, |best| best.snippet.highlighted().len()) {
-                best = Some(Matched {
-                    target: *target,
-                    snippet,
-                    blocks,
-                });
+            let tokens = highlighter.tokens(&text);
+            if let Some(fragment) = highlighter.best_fragment(&tokens, 0) {
+                let marks = fragment.highlights.len();
+                if best
+                    .as_ref()
+                    .is_none_or(|(_, best)| marks > best.highlights.len())
+                {
+                    best = Some((analysed.len(), fragment));
+                }
             }
+            analysed.push(Analysed {
+                target: *target,
+                text,
+                blocks,
+                tokens,
+            });
         }
         // None when matched in the title or metadata only, or with no query:
         // the start of the text then says best what the document is about.
-        best
+        let (at, fragment) = best?;
+        Some(Matched {
+            at,
+            fragment,
+            analysed,
+        })
     }
 
     /// Up to `most` highlighted snippets from different places: the one
@@ -88,38 +129,47 @@ impl Snippeter {
     /// [`matched`](Self::matched) fragment `first`.
     pub fn several(&self, doc: &Document, first: Matched, most: usize) -> Vec<String> {
         let Matched {
-            target,
-            snippet: first,
-            blocks,
+            at,
+            fragment: shown,
+            analysed,
         } = first;
-        let mut snippets = vec![centred_html(first.fragment(), first.highlighted())];
+        let shown_in = &analysed[at];
+        let mut snippets = vec![centred_html(
+            &shown_in.text[shown.range.clone()],
+            &shown.highlights,
+        )];
         if most <= 1 {
             return snippets;
         }
-        let shown = first.fragment_range();
-        // The blocks of `target` come in the order of their ranges: skip
-        // those the first snippet covers.
-        let mut spans = blocks.into_iter();
+        // Each target's blocks come in the order of their spans; the blocks
+        // the first snippet covers are skipped.
+        let mut next_block: Vec<usize> = vec![0; analysed.len()];
         let mut others: Vec<(usize, usize, String)> = Vec::new();
-        for (order, (block_target, text)) in doc.routed_blocks().enumerate() {
-            if block_target == target
-                && let Some(span) = spans.next()
-                && span.start < shown.end
-                && shown.start < span.end
-            {
-                continue;
-            }
-            let Some((_, generator)) = self.generators.iter().find(|(t, _)| *t == block_target) else {
+        for (order, (block_target, _)) in doc.routed_blocks().enumerate() {
+            let Some(index) = analysed.iter().position(|a| a.target == block_target) else {
                 continue;
             };
-            let snippet = generator.snippet(text);
-            let marks = snippet.highlighted().len();
-            if marks > 0 {
-                others.push((
-                    marks,
-                    order,
-                    centred_html(snippet.fragment(), snippet.highlighted()),
-                ));
+            let block = next_block[index];
+            next_block[index] += 1;
+            let of = &analysed[index];
+            let Some(span) = of.blocks.get(block) else {
+                continue;
+            };
+            if index == at && span.start < shown.range.end && shown.range.start < span.end {
+                continue;
+            }
+            let Some((_, highlighter)) = self.targets.iter().find(|(t, _)| *t == block_target) else {
+                continue;
+            };
+            let inside: Vec<&Token> = of
+                .tokens
+                .iter()
+                .filter(|token| token.range.start >= span.start && token.range.end <= span.end)
+                .collect();
+            if let Some(fragment) = highlighter.best_fragment_of(&inside, span.start) {
+                let text = &of.text[span.clone()];
+                let html = centred_html(&text[fragment.range.clone()], &fragment.highlights);
+                others.push((fragment.highlights.len(), order, html));
             }
         }
         others.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -135,12 +185,114 @@ impl Snippeter {
     }
 }
 
-/// The best fragment of a document for one query, and where the blocks of
-/// its target sit in the text it was cut from.
+impl Highlighter {
+    /// The query's terms in `field`, weighted as tantivy's snippet
+    /// generator weighs them (1 / (1 + document frequency)).
+    fn new(searcher: &Searcher, query: &dyn Query, field: Field) -> tantivy::Result<Highlighter> {
+        let mut wanted: BTreeSet<&tantivy::Term> = BTreeSet::new();
+        query.query_terms(&mut |term, _| {
+            if term.field() == field {
+                wanted.insert(term);
+            }
+        });
+        let mut terms = HashMap::new();
+        for term in wanted {
+            let value = term.value();
+            let Some(text) = value.as_str() else {
+                continue;
+            };
+            let docs = searcher.doc_freq(term)?;
+            if docs > 0 {
+                terms.insert(text.to_owned(), 1.0 / (1.0 + docs as f32));
+            }
+        }
+        let analyzer = searcher.index().tokenizer_for_field(field)?;
+        Ok(Highlighter { terms, analyzer })
+    }
+
+    /// The tokens of `text`, as the field indexed them.
+    fn tokens(&self, text: &str) -> Vec<Token> {
+        let mut analyzer = self.analyzer.clone();
+        let mut stream = analyzer.token_stream(text);
+        let mut tokens = Vec::new();
+        while let Some(token) = stream.next() {
+            tokens.push(Token {
+                range: token.offset_from..token.offset_to,
+                text: token.text.clone(),
+            });
+        }
+        tokens
+    }
+
+    fn best_fragment(&self, tokens: &[Token], base: usize) -> Option<Fragment> {
+        let tokens: Vec<&Token> = tokens.iter().collect();
+        self.best_fragment_of(&tokens, base)
+    }
+
+    /// The best cut of at most [`FRAGMENT_CHARS`] bytes of the text whose
+    /// tokens are `tokens` (offsets less `base`): cuts start at a token and
+    /// end when the next token would pass the limit; the one whose
+    /// highlights weigh most wins, the earliest among equals. `None` when
+    /// nothing is highlighted.
+    fn best_fragment_of(&self, tokens: &[&Token], base: usize) -> Option<Fragment> {
+        let mut best: Option<Fragment> = None;
+        let mut current = Fragment {
+            range: 0..0,
+            highlights: Vec::new(),
+            score: 0.0,
+        };
+        let keep = |fragment: Fragment, best: &mut Option<Fragment>| {
+            if fragment.score > 0.0 && best.as_ref().is_none_or(|best| fragment.score > best.score) {
+                *best = Some(fragment);
+            }
+        };
+        for token in tokens {
+            let (from, to) = (token.range.start - base, token.range.end - base);
+            if to - current.range.start > FRAGMENT_CHARS {
+                let done = std::mem::replace(
+                    &mut current,
+                    Fragment {
+                        range: from..from,
+                        highlights: Vec::new(),
+                        score: 0.0,
+                    },
+                );
+                keep(done, &mut best);
+            }
+            current.range.end = current.range.end.max(to);
+            if let Some(weight) = self.terms.get(&token.text) {
+                current.score += weight;
+                current.highlights.push(from..to);
+            }
+        }
+        keep(current, &mut best);
+        best.map(|mut fragment| {
+            let start = fragment.range.start;
+            for highlight in &mut fragment.highlights {
+                *highlight = highlight.start.saturating_sub(start)..highlight.end.saturating_sub(start);
+            }
+            fragment
+        })
+    }
+}
+
+/// The best fragment of a document for one query, with the analysed text
+/// of each of its targets, so that more snippets are cut without
+/// analysing again.
 pub(crate) struct Matched {
+    /// Which of `analysed` the fragment is cut from.
+    at: usize,
+    fragment: Fragment,
+    analysed: Vec<Analysed>,
+}
+
+/// A document's text routed to one target, where its blocks sit in it, and
+/// its tokens.
+struct Analysed {
     target: Target,
-    snippet: tantivy::snippet::Snippet,
-    blocks: Vec<std::ops::Range<usize>>,
+    text: String,
+    blocks: Vec<Range<usize>>,
+    tokens: Vec<Token>,
 }
 
 /// The first characters of the document's text as a snippet, if it has

@@ -160,6 +160,9 @@ pub struct Thesaurus {
     by_id: HashMap<String, usize>,
     /// Normalised term → indices of the concepts having it, in file order.
     by_term: HashMap<String, Vec<usize>>,
+    /// The normalised terms of one word, in file order (repeats kept), for
+    /// matching a misspelt word against them without normalising again.
+    one_words: Vec<String>,
 }
 
 impl Thesaurus {
@@ -192,7 +195,11 @@ impl Thesaurus {
                 return Err(ThesaurusError::DuplicateId { id: concept.id });
             }
             for term in concept.terms.values().flatten() {
-                let entry = thesaurus.by_term.entry(normalise(term)).or_default();
+                let normal = normalise(term);
+                if !normal.contains(' ') {
+                    thesaurus.one_words.push(normal.clone());
+                }
+                let entry = thesaurus.by_term.entry(normal).or_default();
                 if entry.last() != Some(&index) {
                     entry.push(index);
                 }
@@ -200,6 +207,11 @@ impl Thesaurus {
             thesaurus.concepts.push(concept);
         }
         Ok(thesaurus)
+    }
+
+    /// The terms of one word, normalised, in file order.
+    pub fn one_word_terms(&self) -> &[String] {
+        &self.one_words
     }
 
     /// All concepts, in file order.

@@ -167,23 +167,15 @@ impl QueryBuilder<'_> {
         }
         let mut best: Option<(usize, String)> = None;
         let mut tied = false;
-        for term in thesaurus
-            .concepts()
-            .iter()
-            .flat_map(|c| c.terms.values().flatten())
-        {
-            let term = crate::thesaurus::normalise(term);
-            if term.contains(' ') {
-                continue;
-            }
-            let Some(distance) = typo_distance(&word, &term, budget) else {
+        for term in thesaurus.one_word_terms() {
+            let Some(distance) = typo_distance(&word, term, budget) else {
                 continue;
             };
             match &best {
                 Some((closest, _)) if distance > *closest => {}
-                Some((closest, known)) if distance == *closest => tied |= *known != term,
+                Some((closest, known)) if distance == *closest => tied |= known != term,
                 _ => {
-                    best = Some((distance, term));
+                    best = Some((distance, term.clone()));
                     tied = false;
                 }
             }
