@@ -1,5 +1,6 @@
-//! Bounded memories of per-word work that depends on the word alone:
-//! Snowball stems and compound splits. Text follows Zipf's law, so a few
+//! Bounded memories of per-word work that depends on the word alone (and,
+//! for near spellings, on the index state): Snowball stems, compound splits,
+//! typo repairs and near spellings. Text follows Zipf's law, so a few
 //! thousand words make most tokens; remembering them saves most of the
 //! stemming of indexing and of snippets, which analyse whole documents.
 //!

@@ -253,6 +253,9 @@ pub(crate) struct QueryBuilder<'s> {
     targets: Vec<(Field, AnalyzerSlot, f32)>,
     /// Where misspelt words are looked up; `None` turns typo tolerance off.
     typos: Option<&'s Searcher>,
+    /// What that searcher sees (see `variants::index_state`), computed once
+    /// per query: the key of the near spellings remembered for it.
+    typo_state: u64,
     /// Whether compounds typed are also searched as their parts.
     decompound: bool,
 }
@@ -289,6 +292,7 @@ impl<'s> QueryBuilder<'s> {
             analyzers,
             targets,
             typos: None,
+            typo_state: 0,
             decompound: true,
         }
     }
@@ -298,6 +302,7 @@ impl<'s> QueryBuilder<'s> {
     #[must_use]
     pub fn with_typos(mut self, searcher: Option<&'s Searcher>) -> QueryBuilder<'s> {
         self.typos = searcher;
+        self.typo_state = searcher.map_or(0, variants::index_state);
         self
     }
 

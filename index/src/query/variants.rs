@@ -2,7 +2,9 @@
 //! the index's term dictionaries (typo tolerance), misspelt thesaurus
 //! terms, and the parts of Dutch and German compounds.
 
-use std::sync::{Arc, LazyLock, Mutex};
+use std::sync::{Arc, LazyLock};
+
+use crate::memo::Memo;
 
 use super::*;
 
@@ -28,7 +30,7 @@ impl QueryBuilder<'_> {
     /// weighted [`FUZZY_BOOST`], so exact matches rank first.
     ///
     /// The answer depends on the word and the index alone, so it is
-    /// remembered until the index changes (see [`TypoMemo`]): walking a
+    /// remembered until the index changes (see [`index_state`]): walking a
     /// dozen term dictionaries per segment is most of a query's set-up.
     pub(super) fn fuzzy_terms(
         &mut self,
@@ -42,13 +44,11 @@ impl QueryBuilder<'_> {
         if budget == 0 {
             return Arc::default();
         }
-        let key = (index_state(searcher), typed.clone());
-        if let Some(known) = TYPO_MEMO.get(&key) {
-            return known;
-        }
-        let found = Arc::new(self.near_terms(searcher, budget, analysed));
-        TYPO_MEMO.insert(key, Arc::clone(&found));
-        found
+        static TYPO_MEMO: LazyLock<Memo<NearTerms>> = LazyLock::new(|| Memo::new(MAX_TYPO_WORDS));
+        // The index state first: nothing remembered of another index or of
+        // an earlier commit is used.
+        let key = format!("{:016x} {typed}", self.typo_state);
+        TYPO_MEMO.get_or(&key, |_| Arc::new(self.near_terms(searcher, budget, analysed)))
     }
 
     /// [`fuzzy_terms`](Self::fuzzy_terms), computed.
@@ -320,7 +320,7 @@ fn dictionary_neighbours(searcher: &Searcher, field: Field, automaton: &DfaWrapp
 /// Identifies what a searcher sees: its segments (ids are unique across
 /// indexes) and their deletes. Another index or a commit gives another
 /// value, so nothing remembered about one is used for the other.
-fn index_state(searcher: &Searcher) -> u64 {
+pub(super) fn index_state(searcher: &Searcher) -> u64 {
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     for (segment, deletes) in searcher.generation().segments() {
         hasher.update(segment.uuid_string().as_bytes());
@@ -336,28 +336,8 @@ const MAX_TYPO_WORDS: usize = 8192;
 /// Per searched field, the near terms of one typed word.
 type NearTerms = Arc<Vec<Vec<Term>>>;
 
-/// Near terms of typed words, by index state and word.
-struct TypoMemo(Mutex<HashMap<(u64, String), NearTerms>>);
-
-static TYPO_MEMO: LazyLock<TypoMemo> = LazyLock::new(|| TypoMemo(Mutex::default()));
-
-impl TypoMemo {
-    fn get(&self, key: &(u64, String)) -> Option<NearTerms> {
-        self.0.lock().ok()?.get(key).cloned()
-    }
-
-    fn insert(&self, key: (u64, String), terms: NearTerms) {
-        // A poisoned lock only loses the memory, never the answer.
-        if let Ok(mut memo) = self.0.lock() {
-            if memo.len() >= MAX_TYPO_WORDS {
-                memo.clear();
-            }
-            memo.insert(key, terms);
-        }
-    }
-}
-
-/// Words whose tail repairs are kept; past this the cache starts afresh.
+/// Words whose tail repairs are kept, per analyzer; past this the memory
+/// starts afresh.
 const MAX_CACHED_REPAIRS: usize = 4096;
 
 /// [`tail_repairs`], remembered across queries: analysing a few hundred
@@ -365,21 +345,16 @@ const MAX_CACHED_REPAIRS: usize = 4096;
 /// answer depends only on the word and the language's query analyzer, which
 /// is the same for every index.
 fn cached_tail_repairs(slot: usize, analyzer: &mut TextAnalyzer, folded: &str) -> Arc<Vec<String>> {
-    type Cache = Mutex<HashMap<(usize, String), Arc<Vec<String>>>>;
-    static CACHE: LazyLock<Cache> = LazyLock::new(Cache::default);
-    let key = (slot, folded.to_owned());
-    // A poisoned lock only loses the cache, never the answer.
-    if let Some(stems) = CACHE.lock().ok().and_then(|cache| cache.get(&key).cloned()) {
-        return stems;
+    static MEMOS: LazyLock<Vec<Memo<Arc<Vec<String>>>>> = LazyLock::new(|| {
+        (0..=Lang::ALL.len())
+            .map(|_| Memo::new(MAX_CACHED_REPAIRS))
+            .collect()
+    });
+    let mut compute = |word: &str| Arc::new(tail_repairs(analyzer, word));
+    match MEMOS.get(slot) {
+        Some(memo) => memo.get_or(folded, compute),
+        None => compute(folded),
     }
-    let stems = Arc::new(tail_repairs(analyzer, folded));
-    if let Ok(mut cache) = CACHE.lock() {
-        if cache.len() >= MAX_CACHED_REPAIRS {
-            cache.clear();
-        }
-        cache.insert(key, Arc::clone(&stems));
-    }
-    stems
 }
 
 /// What `analyzer` makes of the single-edit variants (deletion,
