@@ -104,14 +104,14 @@ impl SearchIndex {
             Bound::Unbounded,
         );
         let passages = searcher.search(&passages, &Count)? as u64;
-        let (sources, languages, types) = searcher.search(
-            &AllQuery,
-            &(
-                facets::collector("source", false),
-                facets::collector("language", false),
-                facets::collector("type", false),
-            ),
-        )?;
+        let facets = ["source", "language", "type"].map(|name| facets::position(name).unwrap_or(usize::MAX));
+        let counter = facets::collector(&self.shared.ordinals, facets.to_vec(), false);
+        let mut lists = searcher.search(&AllQuery, &counter)?.into_iter();
+        let (sources, languages, types) = (
+            lists.next().unwrap_or_default(),
+            lists.next().unwrap_or_default(),
+            lists.next().unwrap_or_default(),
+        );
         Ok(IndexStats {
             documents: searcher.num_docs().saturating_sub(passages),
             passages,

@@ -9,6 +9,7 @@
 use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasherDefault;
 use std::ops::Range;
+use std::sync::Arc;
 
 use tantivy::collector::{Collector, Count, SegmentCollector};
 use tantivy::columnar::Column;
@@ -17,6 +18,7 @@ use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader}
 
 use crate::document::Document;
 use crate::error::Result;
+use crate::facets::{Ordinals, SegmentOrdinals};
 use crate::schema;
 use crate::search::ranking::{Ranked, ranked_window};
 
@@ -89,11 +91,12 @@ impl Groups {
 }
 
 /// Counts the distinct translation groups among the matching documents:
-/// the `total` of a collapsed search.
-pub(crate) struct DistinctGroups;
+/// the `total` of a collapsed search. Reads the groups from the index's
+/// facet arrays, which number them.
+pub(crate) struct DistinctGroups(pub Arc<Ordinals>);
 
 pub(crate) struct DistinctGroupsInSegment {
-    column: Option<Column<u64>>,
+    ordinals: Arc<SegmentOrdinals>,
     /// Documents of no shared group, each its own.
     alone: usize,
     shared: HashSet64,
@@ -111,7 +114,7 @@ impl Collector for DistinctGroups {
 
     fn for_segment(&self, _: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<Self::Child> {
         Ok(DistinctGroupsInSegment {
-            column: group_column(segment)?,
+            ordinals: self.0.of(segment)?,
             alone: 0,
             shared: HashSet64::default(),
         })
@@ -136,7 +139,7 @@ impl SegmentCollector for DistinctGroupsInSegment {
     type Fruit = SegmentGroups;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        match self.column.as_ref().and_then(|column| column.first(doc)) {
+        match self.ordinals.groups.shared(doc) {
             Some(hash) => {
                 self.shared.insert(hash);
             }

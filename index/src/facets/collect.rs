@@ -1,106 +1,69 @@
-//! Counting facet values: a collector for one facet field (documents, or
-//! translation groups when collapsed), and [`Many`] to run several in one
-//! pass.
+//! Counting facet values: one collector for any number of facet fields,
+//! counting documents, or translation groups when collapsed.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::Column;
 use tantivy::fastfield::FacetReader;
 use tantivy::schema::Facet;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
 use crate::collapse;
 
-/// Runs several collectors of one type in a single pass; tantivy's tuples
-/// stop at four and the facet fields are seven.
-pub(crate) struct Many<C>(pub Vec<C>);
+use super::FACETS;
+use super::ordinals::{FacetOrdinals, Ordinals, SegmentOrdinals};
 
-pub(crate) struct ManyInSegment<S>(Vec<S>);
-
-impl<C: Collector> Collector for Many<C> {
-    type Fruit = Vec<C::Fruit>;
-    type Child = ManyInSegment<C::Child>;
-
-    fn for_segment(&self, ordinal: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<Self::Child> {
-        let children = self
-            .0
-            .iter()
-            .map(|collector| collector.for_segment(ordinal, segment))
-            .collect::<tantivy::Result<Vec<_>>>()?;
-        Ok(ManyInSegment(children))
-    }
-
-    fn requires_scoring(&self) -> bool {
-        self.0.iter().any(Collector::requires_scoring)
-    }
-
-    fn merge_fruits(
-        &self,
-        segments: Vec<Vec<<C::Child as SegmentCollector>::Fruit>>,
-    ) -> tantivy::Result<Vec<C::Fruit>> {
-        let mut per_collector: Vec<Vec<_>> = self.0.iter().map(|_| Vec::new()).collect();
-        for fruits in segments {
-            for (slot, fruit) in per_collector.iter_mut().zip(fruits) {
-                slot.push(fruit);
-            }
-        }
-        self.0
-            .iter()
-            .zip(per_collector)
-            .map(|(collector, fruits)| collector.merge_fruits(fruits))
-            .collect()
-    }
-}
-
-impl<S: SegmentCollector> SegmentCollector for ManyInSegment<S> {
-    type Fruit = Vec<S::Fruit>;
-
-    fn collect(&mut self, doc: DocId, score: Score) {
-        for child in &mut self.0 {
-            child.collect(doc, score);
-        }
-    }
-
-    fn collect_block(&mut self, docs: &[DocId]) {
-        for child in &mut self.0 {
-            child.collect_block(docs);
-        }
-    }
-
-    fn harvest(self) -> Vec<S::Fruit> {
-        self.0.into_iter().map(SegmentCollector::harvest).collect()
-    }
-}
-
-/// Counts the values of one facet field (they are all one level deep):
-/// matching documents, or, for a collapsed search, matching translation
-/// groups, so that a value's count is the number of hits that ticking it
-/// shows.
+/// Counts the values of some facet fields (they are all one level deep) in
+/// one pass: matching documents, or, for a collapsed search, matching
+/// translation groups, so that a value's count is the number of hits that
+/// ticking it shows. Its fruit has one list per facet, in the order asked.
 pub(crate) struct FacetCounter {
-    field: String,
+    /// Positions in [`FACETS`].
+    facets: Vec<usize>,
     by_group: bool,
+    ordinals: Arc<Ordinals>,
 }
 
-pub(crate) fn collector(field: &str, by_group: bool) -> FacetCounter {
+/// Counts the facets at `facets` (positions in [`FACETS`]) from the index's
+/// `ordinals`.
+pub(crate) fn collector(ordinals: &Arc<Ordinals>, facets: Vec<usize>, by_group: bool) -> FacetCounter {
     FacetCounter {
-        field: field.to_owned(),
+        facets,
         by_group,
+        ordinals: Arc::clone(ordinals),
     }
 }
 
 pub(crate) struct FacetCounterInSegment {
-    facets: FacetReader,
-    /// Set when counting groups: the segment's group column (see
-    /// [`collapse::group_in`]).
-    groups: Option<Option<Column<u64>>>,
+    /// The segment's arrays: the facets' ordinals and the groups.
+    ordinals: Arc<SegmentOrdinals>,
+    /// Per facet counted, in the order asked.
+    counting: Vec<Counting>,
+    by_group: bool,
+    /// Documents collected one by one (a scored search), counted a block
+    /// at a time: per document, the facets' loop cost more than counting.
+    pending: Vec<DocId>,
+    /// Of a block, the documents without a shared group.
+    alone: Vec<DocId>,
+}
+
+/// Documents counted at once.
+const BLOCK: usize = 256;
+
+/// What one segment has counted of one facet.
+struct Counting {
+    /// Position in [`FACETS`], and so in the segment's arrays.
+    at: usize,
+    /// The facet's dictionary, to name the ordinals counted.
+    dictionary: FacetReader,
     /// Per term ordinal: documents, or (counting groups) documents of no
     /// shared group, each a group of its own. A vector, not a map: this
     /// runs for every matching document and every facet.
     counts: Vec<u64>,
     /// Counting groups: `(ordinal, group hash)` of the shared groups seen,
     /// so a group whose versions all have a value counts once.
-    shared: HashSet<(u64, u64)>,
+    shared: HashSet<(u32, u64)>,
 }
 
 /// One segment's counts by value: documents (or lone documents), and the
@@ -111,20 +74,30 @@ pub(crate) struct Counted {
 }
 
 impl Collector for FacetCounter {
-    type Fruit = Vec<(String, u64)>;
+    type Fruit = Vec<Vec<(String, u64)>>;
     type Child = FacetCounterInSegment;
 
     fn for_segment(&self, _: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<Self::Child> {
-        let groups = match self.by_group {
-            true => Some(collapse::group_column(segment)?),
-            false => None,
-        };
-        let facets = segment.facet_reader(&self.field)?;
+        let counting = self
+            .facets
+            .iter()
+            .map(|&at| {
+                let name = FACETS.get(at).map_or("", |facet| facet.name);
+                let dictionary = segment.facet_reader(name)?;
+                Ok(Counting {
+                    at,
+                    counts: vec![0; dictionary.num_facets()],
+                    dictionary,
+                    shared: HashSet::new(),
+                })
+            })
+            .collect::<tantivy::Result<_>>()?;
         Ok(FacetCounterInSegment {
-            counts: vec![0; facets.num_facets()],
-            facets,
-            groups,
-            shared: HashSet::new(),
+            ordinals: self.ordinals.of(segment)?,
+            counting,
+            by_group: self.by_group,
+            pending: Vec::with_capacity(BLOCK),
+            alone: Vec::with_capacity(BLOCK),
         })
     }
 
@@ -132,49 +105,108 @@ impl Collector for FacetCounter {
         false
     }
 
-    fn merge_fruits(&self, segments: Vec<tantivy::Result<Counted>>) -> tantivy::Result<Vec<(String, u64)>> {
-        let mut counts: HashMap<String, u64> = HashMap::new();
-        let mut shared: HashMap<String, collapse::HashSet64> = HashMap::new();
-        for counted in segments {
-            let counted = counted?;
-            for (value, count) in counted.counts {
-                *counts.entry(value).or_default() += count;
-            }
-            for (value, groups) in counted.shared {
-                shared.entry(value).or_default().extend(groups);
+    fn merge_fruits(&self, segments: Vec<tantivy::Result<Vec<Counted>>>) -> tantivy::Result<Self::Fruit> {
+        let mut counts: Vec<HashMap<String, u64>> = vec![HashMap::new(); self.facets.len()];
+        let mut shared: Vec<HashMap<String, collapse::HashSet64>> = vec![HashMap::new(); self.facets.len()];
+        for segment in segments {
+            for ((counted, counts), shared) in segment?.into_iter().zip(&mut counts).zip(&mut shared) {
+                for (value, count) in counted.counts {
+                    *counts.entry(value).or_default() += count;
+                }
+                for (value, groups) in counted.shared {
+                    shared.entry(value).or_default().extend(groups);
+                }
             }
         }
-        for (value, groups) in shared {
-            *counts.entry(value).or_default() += groups.len() as u64;
-        }
-        Ok(counts.into_iter().collect())
+        let lists = counts.into_iter().zip(shared).map(|(mut counts, shared)| {
+            for (value, groups) in shared {
+                *counts.entry(value).or_default() += groups.len() as u64;
+            }
+            counts.into_iter().collect()
+        });
+        Ok(lists.collect())
     }
 }
 
 impl SegmentCollector for FacetCounterInSegment {
-    type Fruit = tantivy::Result<Counted>;
+    type Fruit = tantivy::Result<Vec<Counted>>;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        let shared = match &self.groups {
-            Some(column) => column.as_ref().and_then(|column| column.first(doc)),
-            None => None,
-        };
-        match shared {
-            Some(group) => {
-                for ord in self.facets.facet_ords(doc) {
-                    self.shared.insert((ord, group));
+        self.pending.push(doc);
+        if self.pending.len() >= BLOCK {
+            let pending = std::mem::take(&mut self.pending);
+            self.collect_block(&pending);
+            self.pending = pending;
+            self.pending.clear();
+        }
+    }
+
+    /// Facet by facet over the block, so that each inner loop reads one
+    /// array: the cost of a search matching much of a large index.
+    fn collect_block(&mut self, docs: &[DocId]) {
+        let ordinals = &*self.ordinals;
+        let mut docs = docs;
+        if self.by_group {
+            // Few documents share a group; the others count as documents.
+            self.alone.clear();
+            for &doc in docs {
+                match ordinals.groups.shared(doc) {
+                    Some(group) => {
+                        for counting in &mut self.counting {
+                            if let Some(facet) = ordinals.facets.get(counting.at) {
+                                counting
+                                    .shared
+                                    .extend(facet.of(doc).iter().map(|ord| (*ord, group)));
+                            }
+                        }
+                    }
+                    None => self.alone.push(doc),
                 }
             }
-            None => {
-                for ord in self.facets.facet_ords(doc) {
-                    if let Some(count) = self.counts.get_mut(ord as usize) {
+            docs = &self.alone;
+        }
+        for counting in &mut self.counting {
+            if let Some(facet) = ordinals.facets.get(counting.at) {
+                count_documents(facet, docs, &mut counting.counts);
+            }
+        }
+    }
+
+    fn harvest(mut self) -> tantivy::Result<Vec<Counted>> {
+        let pending = std::mem::take(&mut self.pending);
+        self.collect_block(&pending);
+        self.counting.into_iter().map(Counting::harvest).collect()
+    }
+}
+
+/// Adds `docs` to the counts of their values of `facet`.
+#[inline]
+fn count_documents(facet: &FacetOrdinals, docs: &[DocId], counts: &mut [u64]) {
+    match facet {
+        FacetOrdinals::Single(by_doc) => {
+            // No value is an ordinal past every count: skipped.
+            for &doc in docs {
+                if let Some(count) = by_doc
+                    .get(doc as usize)
+                    .and_then(|ord| counts.get_mut(*ord as usize))
+                {
+                    *count += 1;
+                }
+            }
+        }
+        FacetOrdinals::Many { .. } => {
+            for &doc in docs {
+                for ord in facet.of(doc) {
+                    if let Some(count) = counts.get_mut(*ord as usize) {
                         *count += 1;
                     }
                 }
             }
         }
     }
+}
 
+impl Counting {
     fn harvest(self) -> tantivy::Result<Counted> {
         let counted: Vec<(u64, u64)> = self
             .counts
@@ -185,16 +217,16 @@ impl SegmentCollector for FacetCounterInSegment {
             .collect();
         let mut by_ord: BTreeMap<u64, collapse::HashSet64> = BTreeMap::new();
         for (ord, group) in self.shared {
-            by_ord.entry(ord).or_default().insert(group);
+            by_ord.entry(u64::from(ord)).or_default().insert(group);
         }
-        let values = values_of(&self.facets, counted.iter().map(|(ord, _)| *ord))?;
+        let values = values_of(&self.dictionary, counted.iter().map(|(ord, _)| *ord))?;
         // The root facet (no value) is never indexed; skipped were it there.
         let counts = values
             .into_iter()
             .zip(counted)
             .filter(|(value, _)| !value.is_empty())
             .map(|(value, (_, count))| (value, count));
-        let shared_values = values_of(&self.facets, by_ord.keys().copied())?;
+        let shared_values = values_of(&self.dictionary, by_ord.keys().copied())?;
         let shared = shared_values
             .into_iter()
             .zip(by_ord.into_values())

@@ -3,11 +3,13 @@
 //! a pass of its own without its own filter. Conjunctive: every facet in
 //! the hits pass, under every filter.
 
+use std::sync::Arc;
+
 use tantivy::Searcher;
 use tantivy::query::Query;
 
 use crate::error::Result;
-use crate::facets::{self, FACETS, FacetCounter};
+use crate::facets::{self, FACETS, FacetCounter, Ordinals};
 
 use super::filters::FilterQueries;
 use super::request::SearchRequest;
@@ -16,6 +18,8 @@ use super::results::Facets;
 /// Which facets a search counts where.
 pub(crate) struct Counting<'r> {
     request: &'r SearchRequest,
+    /// What the counters read.
+    ordinals: &'r Arc<Ordinals>,
     /// Facets counted in the hits pass, by position in [`FACETS`].
     with_hits: Vec<usize>,
     /// Whether the search lists facets at all (export rows do not).
@@ -25,23 +29,26 @@ pub(crate) struct Counting<'r> {
 impl<'r> Counting<'r> {
     /// Which facets the hits pass counts: none when not `full`, every one
     /// for conjunctive counts, else those without a selection.
-    pub(crate) fn plan(request: &'r SearchRequest, filters: &FilterQueries, full: bool) -> Counting<'r> {
+    pub(crate) fn plan(
+        request: &'r SearchRequest,
+        ordinals: &'r Arc<Ordinals>,
+        filters: &FilterQueries,
+        full: bool,
+    ) -> Counting<'r> {
         let with_hits = (0..FACETS.len())
             .filter(|at| full && (!request.disjunctive || filters.selected[*at].is_empty()))
             .collect();
         Counting {
             request,
+            ordinals,
             with_hits,
             full,
         }
     }
 
-    /// The collectors of the hits pass.
-    pub(crate) fn with_hits(&self) -> Vec<FacetCounter> {
-        self.with_hits
-            .iter()
-            .map(|at| facets::collector(FACETS[*at].name, self.request.collapse))
-            .collect()
+    /// The collector of the hits pass.
+    pub(crate) fn with_hits(&self) -> FacetCounter {
+        facets::collector(self.ordinals, self.with_hits.clone(), self.request.collapse)
     }
 
     /// The facet lists: `counted` by the hits pass (in the order of
@@ -67,7 +74,8 @@ impl<'r> Counting<'r> {
                 Some(counts) => counts,
                 None => {
                     let query = filters.apply(query, Some(at));
-                    searcher.search(&query, &facets::collector(facet.name, self.request.collapse))?
+                    let counter = facets::collector(self.ordinals, vec![at], self.request.collapse);
+                    searcher.search(&query, &counter)?.pop().unwrap_or_default()
                 }
             };
             lists.push(facets::list(

@@ -14,6 +14,7 @@ use tantivy::{DocAddress, Index, ReloadPolicy, Searcher, TantivyDocument, Term};
 use crate::analysis;
 use crate::document::{Document, StoredDocument, document_id};
 use crate::error::{Error, Result};
+use crate::facets::Ordinals;
 use crate::schema::{self, Fields};
 use crate::shared::Shared;
 use crate::writer::IndexWriter;
@@ -69,12 +70,21 @@ impl SearchIndex {
             Some(_) => ReloadPolicy::OnCommitWithDelay,
             None => ReloadPolicy::Manual,
         };
-        let reader = index.reader_builder().reload_policy(policy).try_into()?;
+        // The warmer reads a new segment's facet arrays before a searcher
+        // that sees it is handed out, so no search pays for that.
+        let ordinals = Arc::new(Ordinals::default());
+        let warmer: Arc<dyn tantivy::Warmer> = ordinals.clone();
+        let reader = index
+            .reader_builder()
+            .reload_policy(policy)
+            .warmers(vec![Arc::downgrade(&warmer)])
+            .try_into()?;
         Ok(SearchIndex {
             shared: Arc::new(Shared {
                 index,
                 reader,
                 fields,
+                ordinals,
                 dir,
             }),
         })

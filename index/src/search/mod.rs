@@ -18,13 +18,15 @@ pub(crate) mod ranking;
 mod request;
 mod results;
 
+use std::sync::Arc;
+
 use tantivy::Searcher;
 use tantivy::collector::Count;
 use tantivy::query::Query;
 
 use crate::collapse::{self, DistinctGroups};
 use crate::error::Result;
-use crate::facets::Many;
+use crate::facets::Ordinals;
 use crate::query::{self, QueryBuilder};
 use crate::thesaurus::Thesaurus;
 
@@ -97,13 +99,20 @@ impl SearchIndex {
         let parsed = query::parse(&request.query);
         let built = builder.build(&parsed, request.expand.then(Thesaurus::builtin));
         let filters = FilterQueries::new(fields, request);
-        let counting = Counting::plan(request, &filters, full);
+        let counting = Counting::plan(request, &self.shared.ordinals, &filters, full);
 
         let window = window(&searcher, first, count);
         let by_date = request.sort == Sort::Date || !built.scored;
         let filtered = filters.apply(built.query.as_ref(), None);
-        let (total, counted, page) =
-            rank(&searcher, &filtered, &counting, request.collapse, window, by_date)?;
+        let (total, counted, page) = rank(
+            &searcher,
+            Arc::clone(&self.shared.ordinals),
+            &filtered,
+            &counting,
+            request.collapse,
+            window,
+            by_date,
+        )?;
         let facets = counting.lists(&searcher, built.query.as_ref(), &filters, counted)?;
 
         // Snippets quote the words typed before the thesaurus terms.
@@ -160,16 +169,22 @@ type Counted = Vec<(String, u64)>;
 /// and the page of ranked groups in `window`.
 fn rank(
     searcher: &Searcher,
+    ordinals: Arc<Ordinals>,
     query: &dyn Query,
     counting: &Counting,
     collapse: bool,
     window: std::ops::Range<usize>,
     by_date: bool,
 ) -> Result<(usize, Vec<Counted>, Vec<Ranked>)> {
-    let counters = Many(counting.with_hits());
+    let counters = counting.with_hits();
     if collapse {
-        let ((total, counts), _, page) =
-            collapse::top_groups(searcher, query, (DistinctGroups, counters), window, by_date)?;
+        let ((total, counts), _, page) = collapse::top_groups(
+            searcher,
+            query,
+            (DistinctGroups(ordinals), counters),
+            window,
+            by_date,
+        )?;
         Ok((total, counts, page))
     } else {
         let ((total, counts), ranked) = ranked_window(searcher, query, (Count, counters), window, by_date)?;

@@ -390,3 +390,67 @@ fn conjunctive_counts_apply_every_filter_to_every_facet() {
     assert_eq!(disjunctive.total, results.total);
     assert!(others(&results.facets) < others(&disjunctive.facets));
 }
+
+#[test]
+fn counts_stay_exact_over_segments_deletes_and_merges() {
+    // Three commits make three segments; the third rewrites documents of
+    // the first (deleted there, added again with other values), so counts
+    // read from each segment's arrays must skip the deleted versions.
+    let mut docs = generated(90);
+    let index = SearchIndex::create_in_ram().expect("index");
+    for chunk in docs.chunks(45) {
+        let mut writer = index.writer().expect("writer");
+        for doc in chunk {
+            writer.upsert(doc).expect("upsert");
+        }
+        writer.commit().expect("commit");
+    }
+    let mut writer = index.writer().expect("writer");
+    for doc in docs.iter_mut().take(20) {
+        doc.themes = strings(&["Visa"]);
+        doc.keywords = strings(&["AMIF", "reception"]);
+        writer.upsert(doc).expect("upsert");
+    }
+    writer.commit().expect("commit");
+    let request = SearchRequest {
+        facet_size: 100,
+        collapse: false,
+        ..literal()
+    };
+    let check = |index: &SearchIndex| {
+        let results = run(index, request.clone());
+        let matching: BTreeSet<String> = docs.iter().map(|doc| doc.url.clone()).collect();
+        let expected = brute_force(&docs, &matching, &request);
+        for facet in FACET_NAMES {
+            let got: BTreeMap<String, u64> = list(&results.facets, facet)
+                .iter()
+                .filter(|c| c.count > 0)
+                .map(|c| (c.value.clone(), c.count))
+                .collect();
+            assert_eq!(got, expected[facet], "facet {facet}");
+        }
+    };
+    check(&index);
+    // The arrays of every live segment, and only those, are kept.
+    let live = index.shared.reader.searcher().segment_readers().len();
+    assert_eq!(index.shared.ordinals.segments(), live);
+    let ids = index.shared.index.searchable_segment_ids().expect("segments");
+    assert!(ids.len() >= 2, "{ids:?}");
+    let mut merger: tantivy::IndexWriter = index.shared.index.writer(15_000_000).expect("writer");
+    merger.merge(&ids).wait().expect("merge");
+    merger.wait_merging_threads().expect("merged");
+    index.shared.reader.reload().expect("reload");
+    assert_eq!(index.shared.reader.searcher().segment_readers().len(), 1);
+    check(&index);
+    // tantivy collects the warmers' garbage on a thread of its own, each
+    // second, once no searcher holds the old segments.
+    let collected = (0..50).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        index.shared.ordinals.segments() == 1
+    });
+    assert!(
+        collected,
+        "the merged segments' arrays are dropped: {}",
+        index.shared.ordinals.segments()
+    );
+}

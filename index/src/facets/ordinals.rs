@@ -1,0 +1,182 @@
+//! Each segment's facet values as plain arrays of term ordinals, read once
+//! from tantivy's columns when a segment is first searched.
+//!
+//! Counting reads every facet of every matching document: through tantivy's
+//! column index (a rank in an optional or multi-valued index, then a
+//! bit-unpacked value) that cost 100–150 ns a document for the seven facets
+//! and was the main cost of a search matching much of a large index. From
+//! an array it is one load per value. Segments never change, so the arrays
+//! are built once per segment, by the reader's warmer before a new searcher
+//! is handed out, and dropped with the last searcher that sees the segment.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use tantivy::columnar::Column;
+use tantivy::fastfield::FacetReader;
+use tantivy::index::SegmentId;
+use tantivy::{DocId, Searcher, SearcherGeneration, SegmentReader, Warmer};
+
+use crate::collapse;
+
+use super::FACETS;
+
+/// No value (a document without this facet, or without a shared group).
+const NONE: u32 = u32::MAX;
+
+/// The ordinals of one facet in one segment.
+pub(crate) enum FacetOrdinals {
+    /// At most one value a document (most facets): `ords[doc]`, or [`NONE`].
+    Single(Vec<u32>),
+    /// Any number: the values of `doc` are `ords[starts[doc]..starts[doc + 1]]`.
+    Many { starts: Vec<u32>, ords: Vec<u32> },
+}
+
+impl FacetOrdinals {
+    fn read(facets: &FacetReader, max_doc: DocId) -> FacetOrdinals {
+        let mut starts = Vec::with_capacity(max_doc as usize + 1);
+        let mut ords = Vec::with_capacity(max_doc as usize);
+        let mut single = true;
+        for doc in 0..max_doc {
+            starts.push(ords.len() as u32);
+            let before = ords.len();
+            // Ordinals fit in u32: a segment holds fewer than 2^31 documents.
+            ords.extend(facets.facet_ords(doc).map(|ord| ord as u32));
+            single &= ords.len() - before <= 1;
+        }
+        starts.push(ords.len() as u32);
+        if !single {
+            return FacetOrdinals::Many { starts, ords };
+        }
+        let by_doc = starts
+            .windows(2)
+            .map(|range| match range[0] < range[1] {
+                true => ords[range[0] as usize],
+                false => NONE,
+            })
+            .collect();
+        FacetOrdinals::Single(by_doc)
+    }
+
+    /// The values of `doc`, as term ordinals of the segment's facet
+    /// dictionary.
+    #[inline]
+    pub fn of(&self, doc: DocId) -> &[u32] {
+        match self {
+            FacetOrdinals::Single(by_doc) => match by_doc.get(doc as usize) {
+                Some(ord) if *ord != NONE => std::slice::from_ref(ord),
+                _ => &[],
+            },
+            FacetOrdinals::Many { starts, ords } => {
+                let doc = doc as usize;
+                match (starts.get(doc), starts.get(doc + 1)) {
+                    (Some(from), Some(to)) => &ords[*from as usize..*to as usize],
+                    _ => &[],
+                }
+            }
+        }
+    }
+}
+
+/// The translation groups of one segment's documents, by number: most
+/// documents have none, and a number a document takes 4 bytes where the
+/// group column's optional index costs a rank lookup.
+pub(crate) struct GroupOrdinals {
+    /// Per document: its index in `hashes`, or [`NONE`].
+    by_doc: Vec<u32>,
+    hashes: Vec<u64>,
+}
+
+impl GroupOrdinals {
+    fn read(column: Option<&Column<u64>>, max_doc: DocId) -> GroupOrdinals {
+        let mut hashes = Vec::new();
+        let mut by_doc = vec![NONE; max_doc as usize];
+        if let Some(column) = column {
+            let mut numbers: HashMap<u64, u32> = HashMap::new();
+            for (doc, slot) in (0..max_doc).zip(by_doc.iter_mut()) {
+                if let Some(hash) = column.first(doc) {
+                    *slot = *numbers.entry(hash).or_insert_with(|| {
+                        hashes.push(hash);
+                        hashes.len() as u32 - 1
+                    });
+                }
+            }
+        }
+        GroupOrdinals { by_doc, hashes }
+    }
+
+    /// The hash of `doc`'s shared group, if it has one.
+    #[inline]
+    pub fn shared(&self, doc: DocId) -> Option<u64> {
+        match self.by_doc.get(doc as usize) {
+            Some(number) if *number != NONE => self.hashes.get(*number as usize).copied(),
+            _ => None,
+        }
+    }
+}
+
+/// One segment's arrays: every facet in [`FACETS`] order, and the groups.
+pub(crate) struct SegmentOrdinals {
+    pub facets: Vec<FacetOrdinals>,
+    pub groups: GroupOrdinals,
+}
+
+impl SegmentOrdinals {
+    fn read(segment: &SegmentReader) -> tantivy::Result<SegmentOrdinals> {
+        let max_doc = segment.max_doc();
+        let facets = FACETS
+            .iter()
+            .map(|facet| Ok(FacetOrdinals::read(&segment.facet_reader(facet.name)?, max_doc)))
+            .collect::<tantivy::Result<_>>()?;
+        let groups = GroupOrdinals::read(collapse::group_column(segment)?.as_ref(), max_doc);
+        Ok(SegmentOrdinals { facets, groups })
+    }
+}
+
+/// The arrays of every segment a live searcher sees; the reader's
+/// [`Warmer`].
+#[derive(Default)]
+pub(crate) struct Ordinals {
+    segments: RwLock<HashMap<SegmentId, Arc<SegmentOrdinals>>>,
+}
+
+impl Ordinals {
+    /// The arrays of `segment`, read now if the warmer has not (a searcher
+    /// taken before the warmer was registered).
+    pub fn of(&self, segment: &SegmentReader) -> tantivy::Result<Arc<SegmentOrdinals>> {
+        let id = segment.segment_id();
+        if let Some(known) = self.segments.read().ok().and_then(|map| map.get(&id).cloned()) {
+            return Ok(known);
+        }
+        let read = Arc::new(SegmentOrdinals::read(segment)?);
+        // A poisoned lock only loses the memory, never the answer.
+        if let Ok(mut map) = self.segments.write() {
+            map.insert(id, Arc::clone(&read));
+        }
+        Ok(read)
+    }
+
+    /// How many segments' arrays are kept.
+    #[cfg(test)]
+    pub fn segments(&self) -> usize {
+        self.segments.read().map_or(0, |map| map.len())
+    }
+}
+
+impl Warmer for Ordinals {
+    fn warm(&self, searcher: &Searcher) -> tantivy::Result<()> {
+        for segment in searcher.segment_readers() {
+            self.of(segment)?;
+        }
+        Ok(())
+    }
+
+    fn garbage_collect(&self, live: &[&SearcherGeneration]) {
+        if let Ok(mut map) = self.segments.write() {
+            map.retain(|id, _| {
+                live.iter()
+                    .any(|generation| generation.segments().contains_key(id))
+            });
+        }
+    }
+}
