@@ -14,7 +14,7 @@
 //! match the parts of a compound (`asiel` in `asielaanvraag`), as a query
 //! for the word finds them.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, VecDeque};
 use std::hash::BuildHasherDefault;
 use std::sync::LazyLock;
 
@@ -46,15 +46,23 @@ struct Term {
     stems: Vec<(usize, String)>,
 }
 
-/// The terms of one language, by their last stem.
+/// The terms of one language, by stem: one look-up a token tells both
+/// whether it may start a term and which terms it ends.
 #[derive(Default)]
 pub(crate) struct Marks {
-    by_last: HashMap<String, Vec<Term>, BuildHasherDefault<Fnv>>,
-    /// First stems of the terms of several words: only after one of them
-    /// must the stream hold tokens back.
-    firsts: HashSet<String, BuildHasherDefault<Fnv>>,
+    by_stem: HashMap<String, StemRole, BuildHasherDefault<Fnv>>,
     /// Most positions a term spans, so the stream keeps that many tokens.
     longest: usize,
+}
+
+/// What a stem is to the terms of a language.
+#[derive(Default)]
+struct StemRole {
+    /// It is the first of a term of several words: after it the stream
+    /// must hold tokens back.
+    starts: bool,
+    /// The terms it is the last stem of.
+    ends: Vec<Term>,
 }
 
 impl Marks {
@@ -73,18 +81,20 @@ impl Marks {
                     .iter()
                     .map(|(position, stem)| (position - first, stem.clone()))
                     .collect();
-                let known = marks.by_last.entry(last.clone()).or_default();
+                let known = &marks.by_stem.entry(last.clone()).or_default().ends;
                 if known.iter().any(|t| t.mark == mark && t.stems == stems) {
                     continue;
                 }
                 marks.longest = marks.longest.max(stems.last().map_or(0, |(at, _)| at + 1));
                 if stems.len() > 1 {
-                    marks.firsts.insert(stems[0].1.clone());
+                    marks.by_stem.entry(stems[0].1.clone()).or_default().starts = true;
                 }
-                known.push(Term {
-                    mark: mark.clone(),
-                    stems,
-                });
+                if let Some(role) = marks.by_stem.get_mut(last) {
+                    role.ends.push(Term {
+                        mark: mark.clone(),
+                        stems,
+                    });
+                }
             }
         }
         marks
@@ -144,6 +154,7 @@ impl<T: Tokenizer> Tokenizer for ConceptFilterWrapper<T> {
         ConceptTokenStream {
             marks: self.marks,
             recent: VecDeque::new(),
+            spare: Vec::new(),
             live_until: 0,
             last_position: None,
             ahead: VecDeque::new(),
@@ -167,6 +178,9 @@ pub struct ConceptTokenStream<T> {
     /// The words (first token at each position) since a possible start of
     /// a term: position, stem and start offset, oldest first.
     recent: VecDeque<(usize, String, usize)>,
+    /// Tokens given out, kept so that their text buffers are reused for
+    /// the next tokens held back: most of the text passes through here.
+    spare: Vec<Token>,
     /// Positions before this one may still belong to a term that started
     /// at the last possible start.
     live_until: usize,
@@ -193,26 +207,35 @@ impl<T: TokenStream> ConceptTokenStream<T> {
         let token = self.tail.token();
         let is_word = self.last_position != Some(token.position);
         self.last_position = Some(token.position);
-        if is_word && marks.firsts.contains(&token.text) {
+        let role = marks.by_stem.get(&token.text);
+        if is_word && role.is_some_and(|role| role.starts) {
             self.live_until = token.position + marks.longest;
         }
         let live = token.position < self.live_until;
         if !live {
             self.recent.clear();
         } else if is_word {
-            if self.recent.len() >= marks.longest.max(1) {
-                self.recent.pop_front();
-            }
-            self.recent
-                .push_back((token.position, token.text.clone(), token.offset_from));
+            let mut text = match self.recent.len() >= marks.longest.max(1) {
+                true => self
+                    .recent
+                    .pop_front()
+                    .map(|(_, text, _)| text)
+                    .unwrap_or_default(),
+                false => String::new(),
+            };
+            text.clear();
+            text.push_str(&token.text);
+            self.recent.push_back((token.position, text, token.offset_from));
         }
-        let terms = marks.by_last.get(&token.text);
+        let terms = role.map(|role| &role.ends).filter(|ends| !ends.is_empty());
         if self.ahead.is_empty() && !live && terms.is_none() {
             return true;
         }
         // A copy: filters before this one may reuse their token (a
         // compound's parts are written over the compound's).
-        self.ahead.push_back(token.clone());
+        let mut held = self.spare.pop().unwrap_or_default();
+        copy_token(token, &mut held);
+        self.ahead.push_back(held);
         for term in terms.into_iter().flatten() {
             if term.stems.len() == 1 {
                 // One-word terms (keyed by their only stem) match a
@@ -267,13 +290,13 @@ impl<T: TokenStream> ConceptTokenStream<T> {
         if known {
             return;
         }
-        let token = Token {
-            offset_from: from,
-            offset_to: to,
-            position,
-            text: mark.to_owned(),
-            position_length: 1,
-        };
+        let mut token = self.spare.pop().unwrap_or_default();
+        token.offset_from = from;
+        token.offset_to = to;
+        token.position = position;
+        token.position_length = 1;
+        token.text.clear();
+        token.text.push_str(mark);
         let at = before
             .and_then(|position| self.ahead.iter().position(|token| token.position == position))
             .unwrap_or(self.ahead.len());
@@ -296,7 +319,10 @@ impl<T: TokenStream> TokenStream for ConceptTokenStream<T> {
             if self.front_is_settled()
                 && let Some(token) = self.ahead.pop_front()
             {
-                self.current = token;
+                let given = std::mem::replace(&mut self.current, token);
+                if self.spare.len() < SPARE_TOKENS {
+                    self.spare.push(given);
+                }
                 self.passing = false;
                 return true;
             }
@@ -307,7 +333,7 @@ impl<T: TokenStream> TokenStream for ConceptTokenStream<T> {
                 self.done = true;
                 continue;
             }
-            if self.marks.by_last.is_empty() || self.take_in() {
+            if self.marks.by_stem.is_empty() || self.take_in() {
                 self.passing = true;
                 return true;
             }
@@ -327,6 +353,19 @@ impl<T: TokenStream> TokenStream for ConceptTokenStream<T> {
             false => &mut self.current,
         }
     }
+}
+
+/// Tokens kept for their buffers: a term holds back a few at a time.
+const SPARE_TOKENS: usize = 16;
+
+/// `from` written over `to`, reusing `to`'s text buffer.
+fn copy_token(from: &Token, to: &mut Token) {
+    to.offset_from = from.offset_from;
+    to.offset_to = from.offset_to;
+    to.position = from.position;
+    to.position_length = from.position_length;
+    to.text.clear();
+    to.text.push_str(&from.text);
 }
 
 #[cfg(test)]
