@@ -5,13 +5,10 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::fastfield::FacetReader;
-use tantivy::schema::Facet;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
 use crate::collapse;
 
-use super::FACETS;
 use super::ordinals::{FacetOrdinals, Ordinals, SegmentOrdinals};
 
 /// Counts the values of some facet fields (they are all one level deep) in
@@ -19,14 +16,14 @@ use super::ordinals::{FacetOrdinals, Ordinals, SegmentOrdinals};
 /// translation groups, so that a value's count is the number of hits that
 /// ticking it shows. Its fruit has one list per facet, in the order asked.
 pub(crate) struct FacetCounter {
-    /// Positions in [`FACETS`].
+    /// Positions in [`FACETS`](super::FACETS).
     facets: Vec<usize>,
     by_group: bool,
     ordinals: Arc<Ordinals>,
 }
 
-/// Counts the facets at `facets` (positions in [`FACETS`]) from the index's
-/// `ordinals`.
+/// Counts the facets at `facets` (positions in [`FACETS`](super::FACETS))
+/// from the index's `ordinals`.
 pub(crate) fn collector(ordinals: &Arc<Ordinals>, facets: Vec<usize>, by_group: bool) -> FacetCounter {
     FacetCounter {
         facets,
@@ -53,10 +50,8 @@ const BLOCK: usize = 256;
 
 /// What one segment has counted of one facet.
 struct Counting {
-    /// Position in [`FACETS`], and so in the segment's arrays.
+    /// Position in [`FACETS`](super::FACETS), and so in the segment's arrays.
     at: usize,
-    /// The facet's dictionary, to name the ordinals counted.
-    dictionary: FacetReader,
     /// Per term ordinal: documents, or (counting groups) documents of no
     /// shared group, each a group of its own. A vector, not a map: this
     /// runs for every matching document and every facet.
@@ -66,11 +61,24 @@ struct Counting {
     shared: HashSet<(u32, u64)>,
 }
 
-/// One segment's counts by value: documents (or lone documents), and the
-/// shared groups of each value.
+/// One segment's counts of one facet by ordinal: documents (or lone
+/// documents), and the shared groups of each value; named by the segment's
+/// values when segments are merged.
 pub(crate) struct Counted {
-    counts: Vec<(String, u64)>,
-    shared: Vec<(String, collapse::HashSet64)>,
+    segment: Arc<SegmentOrdinals>,
+    at: usize,
+    counts: Vec<(u32, u64)>,
+    shared: BTreeMap<u32, collapse::HashSet64>,
+}
+
+impl Counted {
+    fn value(&self, ord: u32) -> &str {
+        self.segment
+            .values
+            .get(self.at)
+            .and_then(|values| values.get(ord as usize))
+            .map_or("", |value| value)
+    }
 }
 
 impl Collector for FacetCounter {
@@ -78,22 +86,18 @@ impl Collector for FacetCounter {
     type Child = FacetCounterInSegment;
 
     fn for_segment(&self, _: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<Self::Child> {
+        let ordinals = self.ordinals.of(segment)?;
         let counting = self
             .facets
             .iter()
-            .map(|&at| {
-                let name = FACETS.get(at).map_or("", |facet| facet.name);
-                let dictionary = segment.facet_reader(name)?;
-                Ok(Counting {
-                    at,
-                    counts: vec![0; dictionary.num_facets()],
-                    dictionary,
-                    shared: HashSet::new(),
-                })
+            .map(|&at| Counting {
+                at,
+                counts: vec![0; ordinals.values.get(at).map_or(0, Vec::len)],
+                shared: HashSet::new(),
             })
-            .collect::<tantivy::Result<_>>()?;
+            .collect();
         Ok(FacetCounterInSegment {
-            ordinals: self.ordinals.of(segment)?,
+            ordinals,
             counting,
             by_group: self.by_group,
             pending: Vec::with_capacity(BLOCK),
@@ -106,23 +110,29 @@ impl Collector for FacetCounter {
     }
 
     fn merge_fruits(&self, segments: Vec<tantivy::Result<Vec<Counted>>>) -> tantivy::Result<Self::Fruit> {
-        let mut counts: Vec<HashMap<String, u64>> = vec![HashMap::new(); self.facets.len()];
-        let mut shared: Vec<HashMap<String, collapse::HashSet64>> = vec![HashMap::new(); self.facets.len()];
-        for segment in segments {
-            for ((counted, counts), shared) in segment?.into_iter().zip(&mut counts).zip(&mut shared) {
-                for (value, count) in counted.counts {
-                    *counts.entry(value).or_default() += count;
+        let segments = segments.into_iter().collect::<tantivy::Result<Vec<_>>>()?;
+        let lists = (0..self.facets.len()).map(|slot| {
+            // Values are borrowed from the segments' arrays; a value's
+            // string is made once, however many segments count it.
+            let mut counts: HashMap<&str, u64> = HashMap::new();
+            let mut shared: HashMap<&str, collapse::HashSet64> = HashMap::new();
+            for counted in segments.iter().filter_map(|facets| facets.get(slot)) {
+                for (ord, count) in &counted.counts {
+                    *counts.entry(counted.value(*ord)).or_default() += count;
                 }
-                for (value, groups) in counted.shared {
-                    shared.entry(value).or_default().extend(groups);
+                for (ord, groups) in &counted.shared {
+                    shared.entry(counted.value(*ord)).or_default().extend(groups);
                 }
             }
-        }
-        let lists = counts.into_iter().zip(shared).map(|(mut counts, shared)| {
             for (value, groups) in shared {
                 *counts.entry(value).or_default() += groups.len() as u64;
             }
-            counts.into_iter().collect()
+            // The root facet (no value) is never indexed; skipped were it there.
+            counts
+                .into_iter()
+                .filter(|(value, _)| !value.is_empty())
+                .map(|(value, count)| (value.to_owned(), count))
+                .collect()
         });
         Ok(lists.collect())
     }
@@ -175,7 +185,12 @@ impl SegmentCollector for FacetCounterInSegment {
     fn harvest(mut self) -> tantivy::Result<Vec<Counted>> {
         let pending = std::mem::take(&mut self.pending);
         self.collect_block(&pending);
-        self.counting.into_iter().map(Counting::harvest).collect()
+        let segment = self.ordinals;
+        Ok(self
+            .counting
+            .into_iter()
+            .map(|counting| counting.harvest(Arc::clone(&segment)))
+            .collect())
     }
 }
 
@@ -207,53 +222,23 @@ fn count_documents(facet: &FacetOrdinals, docs: &[DocId], counts: &mut [u64]) {
 }
 
 impl Counting {
-    fn harvest(self) -> tantivy::Result<Counted> {
-        let counted: Vec<(u64, u64)> = self
+    fn harvest(self, segment: Arc<SegmentOrdinals>) -> Counted {
+        let counts = self
             .counts
             .iter()
             .enumerate()
             .filter(|(_, count)| **count > 0)
-            .map(|(ord, count)| (ord as u64, *count))
+            .map(|(ord, count)| (ord as u32, *count))
             .collect();
-        let mut by_ord: BTreeMap<u64, collapse::HashSet64> = BTreeMap::new();
+        let mut shared: BTreeMap<u32, collapse::HashSet64> = BTreeMap::new();
         for (ord, group) in self.shared {
-            by_ord.entry(u64::from(ord)).or_default().insert(group);
+            shared.entry(ord).or_default().insert(group);
         }
-        let values = values_of(&self.dictionary, counted.iter().map(|(ord, _)| *ord))?;
-        // The root facet (no value) is never indexed; skipped were it there.
-        let counts = values
-            .into_iter()
-            .zip(counted)
-            .filter(|(value, _)| !value.is_empty())
-            .map(|(value, (_, count))| (value, count));
-        let shared_values = values_of(&self.dictionary, by_ord.keys().copied())?;
-        let shared = shared_values
-            .into_iter()
-            .zip(by_ord.into_values())
-            .filter(|(value, _)| !value.is_empty());
-        Ok(Counted {
-            counts: counts.collect(),
-            shared: shared.collect(),
-        })
+        Counted {
+            segment,
+            at: self.at,
+            counts,
+            shared,
+        }
     }
-}
-
-/// The values of ascending term ordinals of a facet, in one pass over its
-/// dictionary: looking each up alone decodes its dictionary block from the
-/// start, which made a keyword facet of thousands of values the slowest
-/// part of a search.
-fn values_of(facets: &FacetReader, ords: impl Iterator<Item = u64>) -> tantivy::Result<Vec<String>> {
-    let ords: Vec<u64> = ords.collect();
-    let mut values = Vec::with_capacity(ords.len());
-    facets.facet_dict().sorted_ords_to_term_cb(&ords, |bytes| {
-        let facet = Facet::from_encoded(bytes.to_vec()).unwrap_or_else(|_| Facet::root());
-        values.push(
-            facet
-                .to_path()
-                .last()
-                .map(|value| (*value).to_owned())
-                .unwrap_or_default(),
-        );
-    })?;
-    Ok(values)
 }
