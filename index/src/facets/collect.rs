@@ -56,6 +56,9 @@ struct Counting {
     /// shared group, each a group of its own. A vector, not a map: this
     /// runs for every matching document and every facet.
     counts: Vec<u64>,
+    /// Documents (alone) per numbered set of values, for a facet counted
+    /// by set; added to `counts` when the segment is done.
+    set_counts: Vec<u64>,
     /// Counting groups: `(ordinal, group hash)` of the shared groups seen,
     /// so a group whose versions all have a value counts once.
     shared: HashSet<(u32, u64)>,
@@ -93,6 +96,7 @@ impl Collector for FacetCounter {
             .map(|&at| Counting {
                 at,
                 counts: vec![0; ordinals.values.get(at).map_or(0, Vec::len)],
+                set_counts: vec![0; ordinals.facets.get(at).map_or(0, FacetOrdinals::set_count)],
                 shared: HashSet::new(),
             })
             .collect();
@@ -177,7 +181,7 @@ impl SegmentCollector for FacetCounterInSegment {
         }
         for counting in &mut self.counting {
             if let Some(facet) = ordinals.facets.get(counting.at) {
-                count_documents(facet, docs, &mut counting.counts);
+                count_documents(facet, docs, &mut counting.counts, &mut counting.set_counts);
             }
         }
     }
@@ -194,9 +198,10 @@ impl SegmentCollector for FacetCounterInSegment {
     }
 }
 
-/// Adds `docs` to the counts of their values of `facet`.
+/// Adds `docs` to the counts of their values of `facet` (to those of their
+/// sets of values, for a facet counted by set).
 #[inline]
-fn count_documents(facet: &FacetOrdinals, docs: &[DocId], counts: &mut [u64]) {
+fn count_documents(facet: &FacetOrdinals, docs: &[DocId], counts: &mut [u64], set_counts: &mut [u64]) {
     match facet {
         FacetOrdinals::Single(by_doc) => {
             // No value is an ordinal past every count: skipped.
@@ -204,6 +209,16 @@ fn count_documents(facet: &FacetOrdinals, docs: &[DocId], counts: &mut [u64]) {
                 if let Some(count) = by_doc
                     .get(doc as usize)
                     .and_then(|ord| counts.get_mut(*ord as usize))
+                {
+                    *count += 1;
+                }
+            }
+        }
+        FacetOrdinals::Sets { by_doc, .. } => {
+            for &doc in docs {
+                if let Some(count) = by_doc
+                    .get(doc as usize)
+                    .and_then(|number| set_counts.get_mut(*number as usize))
                 {
                     *count += 1;
                 }
@@ -222,7 +237,16 @@ fn count_documents(facet: &FacetOrdinals, docs: &[DocId], counts: &mut [u64]) {
 }
 
 impl Counting {
-    fn harvest(self, segment: Arc<SegmentOrdinals>) -> Counted {
+    fn harvest(mut self, segment: Arc<SegmentOrdinals>) -> Counted {
+        if let Some(FacetOrdinals::Sets { sets, .. }) = segment.facets.get(self.at) {
+            for (set, count) in sets.iter().zip(&self.set_counts) {
+                for ord in set.iter().filter(|_| *count > 0) {
+                    if let Some(total) = self.counts.get_mut(*ord as usize) {
+                        *total += count;
+                    }
+                }
+            }
+        }
         let counts = self
             .counts
             .iter()

@@ -25,10 +25,20 @@ use super::FACETS;
 /// No value (a document without this facet, or without a shared group).
 const NONE: u32 = u32::MAX;
 
+/// Most distinct sets of values a facet is counted by set (see
+/// [`FacetOrdinals::Sets`]); past this, value by value.
+const MAX_SETS: usize = 1 << 16;
+
 /// The ordinals of one facet in one segment.
 pub(crate) enum FacetOrdinals {
     /// At most one value a document (most facets): `ords[doc]`, or [`NONE`].
     Single(Vec<u32>),
+    /// Several values a document, in few combinations (1–3 themes of a few
+    /// dozen): `by_doc[doc]` numbers the document's set of values, whose
+    /// ordinals are `sets[n]`. Counting adds one to the set's count per
+    /// document, and each set's count to its values once per search: a
+    /// loop over a document's values, per document, cost three times more.
+    Sets { by_doc: Vec<u32>, sets: Vec<Box<[u32]>> },
     /// Any number: the values of `doc` are `ords[starts[doc]..starts[doc + 1]]`.
     Many { starts: Vec<u32>, ords: Vec<u32> },
 }
@@ -47,7 +57,8 @@ impl FacetOrdinals {
         }
         starts.push(ords.len() as u32);
         if !single {
-            return FacetOrdinals::Many { starts, ords };
+            return FacetOrdinals::sets(&starts, &ords, MAX_SETS)
+                .unwrap_or(FacetOrdinals::Many { starts, ords });
         }
         let by_doc = starts
             .windows(2)
@@ -59,6 +70,39 @@ impl FacetOrdinals {
         FacetOrdinals::Single(by_doc)
     }
 
+    /// The documents' values `ords[starts[doc]..starts[doc + 1]]` as
+    /// numbered sets, unless they make more than `most` sets.
+    fn sets(starts: &[u32], ords: &[u32], most: usize) -> Option<FacetOrdinals> {
+        let mut numbers: HashMap<&[u32], u32> = HashMap::new();
+        let mut sets: Vec<Box<[u32]>> = Vec::new();
+        let mut by_doc = Vec::with_capacity(starts.len().saturating_sub(1));
+        for range in starts.windows(2) {
+            let values = &ords[range[0] as usize..range[1] as usize];
+            if values.is_empty() {
+                by_doc.push(NONE);
+                continue;
+            }
+            let number = *numbers.entry(values).or_insert_with(|| {
+                sets.push(values.into());
+                sets.len() as u32 - 1
+            });
+            if sets.len() > most {
+                return None;
+            }
+            by_doc.push(number);
+        }
+        Some(FacetOrdinals::Sets { by_doc, sets })
+    }
+
+    /// How many sets of values documents are counted by (zero unless
+    /// [`FacetOrdinals::Sets`]).
+    pub fn set_count(&self) -> usize {
+        match self {
+            FacetOrdinals::Sets { sets, .. } => sets.len(),
+            _ => 0,
+        }
+    }
+
     /// The values of `doc`, as term ordinals of the segment's facet
     /// dictionary.
     #[inline]
@@ -68,6 +112,10 @@ impl FacetOrdinals {
                 Some(ord) if *ord != NONE => std::slice::from_ref(ord),
                 _ => &[],
             },
+            FacetOrdinals::Sets { by_doc, sets } => by_doc
+                .get(doc as usize)
+                .and_then(|number| sets.get(*number as usize))
+                .map_or(&[], |set| set),
             FacetOrdinals::Many { starts, ords } => {
                 let doc = doc as usize;
                 match (starts.get(doc), starts.get(doc + 1)) {
@@ -203,5 +251,27 @@ impl Warmer for Ordinals {
                     .any(|generation| generation.segments().contains_key(id))
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sets_give_each_document_its_values_and_stay_bounded() {
+        // Documents: {1, 2}, none, {3}, {1, 2}, {2, 3}.
+        let starts = [0, 2, 2, 3, 5, 7];
+        let ords = [1, 2, 3, 1, 2, 2, 3];
+        let many = FacetOrdinals::Many {
+            starts: starts.to_vec(),
+            ords: ords.to_vec(),
+        };
+        let sets = FacetOrdinals::sets(&starts, &ords, 3).expect("three sets");
+        assert_eq!(sets.set_count(), 3, "the repeated set is numbered once");
+        for doc in 0..6 {
+            assert_eq!(sets.of(doc), many.of(doc), "document {doc}");
+        }
+        assert!(FacetOrdinals::sets(&starts, &ords, 2).is_none(), "past the bound");
     }
 }
