@@ -113,8 +113,7 @@ impl Collector for FacetCounter {
         false
     }
 
-    fn merge_fruits(&self, segments: Vec<tantivy::Result<Vec<Counted>>>) -> tantivy::Result<Self::Fruit> {
-        let segments = segments.into_iter().collect::<tantivy::Result<Vec<_>>>()?;
+    fn merge_fruits(&self, segments: Vec<Vec<Counted>>) -> tantivy::Result<Self::Fruit> {
         let lists = (0..self.facets.len()).map(|slot| {
             // Values are borrowed from the segments' arrays; a value's
             // string is made once, however many segments count it.
@@ -143,7 +142,7 @@ impl Collector for FacetCounter {
 }
 
 impl SegmentCollector for FacetCounterInSegment {
-    type Fruit = tantivy::Result<Vec<Counted>>;
+    type Fruit = Vec<Counted>;
 
     fn collect(&mut self, doc: DocId, _: Score) {
         self.pending.push(doc);
@@ -186,15 +185,27 @@ impl SegmentCollector for FacetCounterInSegment {
         }
     }
 
-    fn harvest(mut self) -> tantivy::Result<Vec<Counted>> {
+    fn harvest(mut self) -> Vec<Counted> {
         let pending = std::mem::take(&mut self.pending);
         self.collect_block(&pending);
         let segment = self.ordinals;
-        Ok(self
-            .counting
+        self.counting
             .into_iter()
             .map(|counting| counting.harvest(Arc::clone(&segment)))
-            .collect())
+            .collect()
+    }
+}
+
+/// Adds one to `counts[by_doc[doc]]` for each of `docs`.
+#[inline]
+fn count_numbered(by_doc: &[u32], docs: &[DocId], counts: &mut [u64]) {
+    for &doc in docs {
+        if let Some(count) = by_doc
+            .get(doc as usize)
+            .and_then(|number| counts.get_mut(*number as usize))
+        {
+            *count += 1;
+        }
     }
 }
 
@@ -203,27 +214,9 @@ impl SegmentCollector for FacetCounterInSegment {
 #[inline]
 fn count_documents(facet: &FacetOrdinals, docs: &[DocId], counts: &mut [u64], set_counts: &mut [u64]) {
     match facet {
-        FacetOrdinals::Single(by_doc) => {
-            // No value is an ordinal past every count: skipped.
-            for &doc in docs {
-                if let Some(count) = by_doc
-                    .get(doc as usize)
-                    .and_then(|ord| counts.get_mut(*ord as usize))
-                {
-                    *count += 1;
-                }
-            }
-        }
-        FacetOrdinals::Sets { by_doc, .. } => {
-            for &doc in docs {
-                if let Some(count) = by_doc
-                    .get(doc as usize)
-                    .and_then(|number| set_counts.get_mut(*number as usize))
-                {
-                    *count += 1;
-                }
-            }
-        }
+        // No value is a number past every count: skipped.
+        FacetOrdinals::Single(by_doc) => count_numbered(by_doc, docs, counts),
+        FacetOrdinals::Sets { by_doc, .. } => count_numbered(by_doc, docs, set_counts),
         FacetOrdinals::Many { .. } => {
             for &doc in docs {
                 for ord in facet.of(doc) {
